@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way (see PRODUCT.md "Architecture"):
+//   bbs -> BBSRuntime -> { BBSLanguage, BBSTransport }
+// BBSLanguage knows nothing of HTTP or git; BBSTransport knows nothing of the language.
+
+// The interpreter's hot paths mutate class-held state; dynamic exclusivity checks
+// nearly halve loop speed (swift-interpreter-notes.md §2.2), so the language target
+// turns them off. This is allowed because bbs is always the root package.
+let fastInterpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "bbs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bbs", targets: ["bbs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // transport dependencies (owned by the transport work)
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // mock dependencies (owned by the mock work)
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .target(
+            name: "BBSLanguage",
+            swiftSettings: fastInterpreter
+        ),
+        .target(
+            name: "BBSRuntime",
+            dependencies: ["BBSLanguage"]
+        ),
+        .executableTarget(
+            name: "bbs",
+            dependencies: [
+                "BBSRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // transport targets (owned by the transport work)
+        .target(
+            name: "BBSTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
+            name: "BBSTransportTests",
+            dependencies: ["BBSTransport"],
+            exclude: ["Fixtures"]
+        ),
+        // mock targets (owned by the mock work)
+        .target(
+            name: "BBSMock",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .executableTarget(
+            name: "bbs-mock",
+            dependencies: [
+                "BBSMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Depends on the executable only so that `swift test` builds it: the tests launch the real binary.
+        .testTarget(
+            name: "BBSMockTests",
+            dependencies: ["BBSMock", "bbs-mock"]
+        ),
+        .testTarget(
+            name: "BBSLanguageTests",
+            dependencies: ["BBSLanguage", "BBSRuntime"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

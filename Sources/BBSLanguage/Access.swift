@@ -1,0 +1,145 @@
+// Reading and writing parts of values: `a.b`, `a[i]`, `a[i:j]`, and method dispatch.
+// Map members read as nil when missing (so `?.` and `??` read JSON naturally); a list
+// index out of range is an error; negative indices count from the end.
+
+public enum Access {
+    public static func member(_ v: Value, _ name: String, optional: Bool) throws(ScriptError) -> Value {
+        switch v {
+        case .map(let m): return m.entries[name] ?? .null
+        case .object(let o):
+            if let value = o.member(name) { return value }
+            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(name)'")
+        case .null:
+            if optional { throw ScriptError.optionalChainNil }
+            throw ScriptError.type("cannot read '\(name)' of nil (use '?.' to allow nil)")
+        default:
+            throw ScriptError.type("\(v.typeName) has no member '\(name)'" + (methodExists(v, name) ? " (it is a method: call it with '\(name)()')" : ""))
+        }
+    }
+
+    private static func methodExists(_ v: Value, _ name: String) -> Bool {
+        // Only used for a hint in an error message, so the cost does not matter.
+        ["len", "split", "trim", "map", "filter", "keys", "values", "join", "sort", "upper", "lower"].contains(name)
+    }
+
+    public static func setMember(_ target: Value, _ name: String, _ value: Value) throws(ScriptError) {
+        switch target {
+        case .map(let m): m.entries[name] = value
+        case .null: throw ScriptError.type("cannot set '\(name)' on nil")
+        default: throw ScriptError.type("cannot set member '\(name)' on \(target.typeName)")
+        }
+    }
+
+    /// A list or string position, counting from the end when negative.
+    @inline(__always)
+    static func position(_ index: Int, count: Int) -> Int? {
+        let p = index < 0 ? index + count : index
+        return p >= 0 && p < count ? p : nil
+    }
+
+    public static func index(_ v: Value, _ key: Value) throws(ScriptError) -> Value {
+        switch (v, key) {
+        case let (.list(l), .int(n)):
+            guard let p = position(n, count: l.items.count) else {
+                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count)")
+            }
+            return l.items[p]
+        case let (.map(m), .string(k)):
+            return m.entries[k] ?? .null
+        case let (.string(s), .int(n)):
+            let count = s.count
+            guard let p = position(n, count: count) else {
+                throw ScriptError.runtime("index", "index \(n) out of range for a string of length \(count)")
+            }
+            return .string(String(s[s.index(s.startIndex, offsetBy: p)]))
+        case (.map, _):
+            throw ScriptError.type("map keys are strings, not \(key.typeName) (use str(key))")
+        case (.list, _), (.string, _):
+            throw ScriptError.type("\(v.typeName) index must be an int, not \(key.typeName)")
+        case (.null, _):
+            throw ScriptError.type("cannot index nil (use '?.[...]' to allow nil)")
+        case (.object(let o), .string(let k)):
+            if let value = o.member(k) { return value }
+            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(k)'")
+        default:
+            throw ScriptError.type("cannot index \(v.typeName)")
+        }
+    }
+
+    public static func setIndex(_ target: Value, _ key: Value, _ value: Value) throws(ScriptError) {
+        switch (target, key) {
+        case let (.list(l), .int(n)):
+            guard let p = position(n, count: l.items.count) else {
+                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count) (use push to add)")
+            }
+            l.items[p] = value
+        case let (.map(m), .string(k)):
+            m.entries[k] = value
+        case (.map, _):
+            throw ScriptError.type("map keys are strings, not \(key.typeName) (use str(key))")
+        case (.list, _):
+            throw ScriptError.type("list index must be an int, not \(key.typeName)")
+        case (.string, _):
+            throw ScriptError.type("strings cannot be changed in place; build a new one")
+        default:
+            throw ScriptError.type("cannot assign into \(target.typeName) by index")
+        }
+    }
+
+    /// `x[a:b]` on lists and strings (characters); bounds are clamped, negatives count from the end.
+    public static func slice(_ v: Value, _ lower: Value, _ upper: Value) throws(ScriptError) -> Value {
+        func bound(_ b: Value, _ count: Int, default d: Int) throws(ScriptError) -> Int {
+            switch b {
+            case .null: return d
+            case .int(let n): return min(max(n < 0 ? n + count : n, 0), count)
+            default: throw ScriptError.type("slice bounds must be ints, not \(b.typeName)")
+            }
+        }
+        switch v {
+        case .list(let l):
+            let n = l.items.count
+            let a = try bound(lower, n, default: 0), b = try bound(upper, n, default: n)
+            return .list(ListRef(a < b ? Array(l.items[a..<b]) : []))
+        case .string(let s):
+            let chars = Array(s)
+            let n = chars.count
+            let a = try bound(lower, n, default: 0), b = try bound(upper, n, default: n)
+            return .string(a < b ? String(chars[a..<b]) : "")
+        default:
+            throw ScriptError.type("cannot slice \(v.typeName)")
+        }
+    }
+
+    public static func callMethod(_ receiver: Value, _ name: String, _ args: [Value], _ i: Interpreter) throws(ScriptError) -> Value {
+        let method: NativeMethod?
+        switch receiver {
+        case .string: method = i.stringMethods[name]
+        case .list: method = i.listMethods[name]
+        case .map(let m):
+            method = i.mapMethods[name]
+            if method == nil, let f = m.entries[name] {
+                if case .function = f { return try i.call(f, args) }
+                throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
+            }
+        case .object(let o):
+            if let result = try o.callMethod(name, Arguments(args, callee: "\(o.typeName).\(name)"), i) { return result }
+            if let f = o.member(name) {
+                if case .function = f { return try i.call(f, args) }
+                throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
+            }
+            throw ScriptError.runtime("key", "\(o.typeName) has no method '\(name)'")
+        case .null:
+            throw ScriptError.type("cannot call method '\(name)' on nil (use '?.' to allow nil)")
+        default:
+            method = nil
+        }
+        guard let method else {
+            throw ScriptError.runtime("key", "\(receiver.typeName) has no method '\(name)'")
+        }
+        let callee = "\(receiver.typeName).\(name)"
+        if args.count < method.minArity || args.count > method.maxArity {
+            throw Interpreter.nativeArityError(callee, method.minArity, method.maxArity, args.count)
+        }
+        return try method.body(receiver, Arguments(args, callee: callee), i)
+    }
+}

@@ -1,0 +1,19 @@
+// `json.parse` and `json.stringify`, thin wrappers over the `JSON` codec.
+
+enum JSONBuiltins {
+    static func install(into interp: Interpreter) {
+        let json = interp.builtinModule("json")
+        json.define("parse", arity: 1...1) { args, _ throws(ScriptError) in
+            try JSON.parse(try args.string(0, "text"))
+        }
+        json.define("stringify", arity: 1...2) { args, _ throws(ScriptError) in
+            .string(try JSON.stringify(args[0], indent: try indent(args)))
+        }
+    }
+
+    /// `{indent: n}`, or a bare number as a shorthand; compact when absent.
+    private static func indent(_ args: Arguments) throws(ScriptError) -> Int {
+        if case .int = args[1] { return try args.count(1, "indent") }
+        return try args.option(try args.options(1), int: "indent") ?? 0
+    }
+}

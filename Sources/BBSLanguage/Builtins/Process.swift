@@ -1,0 +1,176 @@
+// `run([cmd, args...], {cwd, env, stdin})`: runs another program to completion and
+// returns `{status, stdout, stderr}`. A non-zero status is data, not an error; only a
+// program that cannot be started throws (kind "process").
+//
+// Foundation's `waitUntilExit()` polls every 50 ms, so completion is signalled through
+// `terminationHandler` and a semaphore instead, and both pipes are drained on
+// background threads before waiting, or a child writing more than a pipe buffer
+// (~64 KB) would block forever.
+
+import Foundation
+
+enum ProcessBuiltins {
+    static func install(into interp: Interpreter) {
+        interp.defineBuiltin("run", arity: 1...2) { args, interp throws(ScriptError) in
+            try run(args, interp)
+        }
+    }
+
+    private static func run(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
+        let argv = try commandLine(args)
+        let options = try args.options(1)
+        let cwd = try args.option(options, string: "cwd")
+        let input = try args.option(options, string: "stdin")
+        let environment = try mergedEnvironment(args, options)
+
+        if let cwd, !FileSystemBuiltins.isDirectory(cwd) {
+            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
+        }
+        guard let executable = resolve(argv[0], cwd: cwd, path: environment["PATH"]) else {
+            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': command not found")
+        }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(argv.dropFirst())
+        process.environment = environment
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        // Without `stdin`, the child reads nothing rather than competing for the terminal
+        // (a prompting program must not hang a CI job).
+        let inPipe = input.map { _ in Pipe() }
+        process.standardInput = inPipe ?? FileHandle.nullDevice
+
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+
+        // The child inherits our stdout and stderr file descriptors only through its own
+        // pipes, but a script's earlier output must still come first in any shared log.
+        interp.out.flush()
+        do {
+            try process.run()
+        } catch {
+            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': \(error.localizedDescription)")
+        }
+
+        let drained = DispatchGroup()
+        let out = Collected(), err = Collected()
+        out.drain(outPipe.fileHandleForReading, drained)
+        err.drain(errPipe.fileHandleForReading, drained)
+        if let inPipe, let input { feed(input, to: inPipe.fileHandleForWriting) }
+
+        var interrupted = false
+        while exited.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            if Interpreter.interruptFlag.isSet && !interrupted {
+                interrupted = true
+                process.terminate()
+            }
+        }
+        drained.wait()
+        if interrupted || Interpreter.interruptFlag.isSet { throw ScriptError.interrupted }
+
+        // Like a shell: death by signal N reads as status 128 + N.
+        let status = process.terminationReason == .uncaughtSignal
+            ? 128 + Int(process.terminationStatus) : Int(process.terminationStatus)
+        let result = MapRef()
+        result.entries["status"] = .int(status)
+        result.entries["stdout"] = .string(String(decoding: out.data, as: UTF8.self))
+        result.entries["stderr"] = .string(String(decoding: err.data, as: UTF8.self))
+        return .map(result)
+    }
+
+    /// The argument list as strings. Numbers are written as they print; secrets and other
+    /// values are refused, since an argument list is visible to every user of the machine.
+    private static func commandLine(_ args: Arguments) throws(ScriptError) -> [String] {
+        let list = try args.list(0, "command")
+        guard !list.items.isEmpty else { throw ScriptError.value("run: the command list is empty") }
+        var argv: [String] = []
+        for (i, v) in list.items.enumerated() {
+            switch v {
+            case .string(let s): argv.append(s)
+            case .int, .float: argv.append(Printer.display(v))
+            default: throw ScriptError.type("run: command element \(i) must be a string, not \(v.typeName)")
+            }
+        }
+        if argv[0].isEmpty { throw ScriptError.value("run: the program name is empty") }
+        return argv
+    }
+
+    /// This process's environment with the `env` option laid over it; a nil value unsets.
+    private static func mergedEnvironment(_ args: Arguments, _ options: MapRef?) throws(ScriptError) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        let m: MapRef
+        switch options?.entries["env"] {
+        case nil, .null?: return environment
+        case .map(let given)?: m = given
+        case let other?: throw ScriptError.type("run: option 'env' must be a map, not \(other.typeName)")
+        }
+        for (k, v) in m.entries.pairs {
+            switch v {
+            case .null: environment[k] = nil
+            case .string(let s): environment[k] = s
+            case .int, .float, .bool: environment[k] = Printer.display(v)
+            default: throw ScriptError.type("run: env value '\(k)' must be a string, not \(v.typeName)")
+            }
+        }
+        return environment
+    }
+
+    /// The executable for `name`: a path with a `/` is taken as is (relative to `cwd`, as
+    /// Python's subprocess does), a bare name is searched on PATH.
+    static func resolve(_ name: String, cwd: String?, path: String?) -> String? {
+        if name.contains("/") {
+            let full = name.hasPrefix("/") || cwd == nil ? name : cwd! + "/" + name
+            return access(full, X_OK) == 0 ? absolute(full) : nil
+        }
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
+            let base = dir.isEmpty ? "." : String(dir)
+            let candidate = base + "/" + name
+            if access(candidate, X_OK) == 0, !FileSystemBuiltins.isDirectory(candidate) { return absolute(candidate) }
+        }
+        return nil
+    }
+
+    private static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// Writes the child's stdin on its own thread, with SIGPIPE blocked there: a child
+    /// that exits without reading must give EPIPE here, not kill the interpreter.
+    private static func feed(_ input: String, to handle: FileHandle) {
+        let bytes = Array(input.utf8)
+        let fd = handle.fileDescriptor
+        let thread = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &set, nil)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                offset += n
+            }
+            try? handle.close()
+        }
+        thread.start()
+    }
+}
+
+/// Bytes read from one pipe on a background thread; read only after the group is done.
+private final class Collected: @unchecked Sendable {
+    var data = Data()
+
+    func drain(_ handle: FileHandle, _ group: DispatchGroup) {
+        group.enter()
+        let thread = Thread {
+            self.data = handle.readDataToEndOfFile()
+            group.leave()
+        }
+        thread.start()
+    }
+}

@@ -1,0 +1,144 @@
+// Methods on strings. Positions, lengths and widths count Swift `Character`s (extended
+// grapheme clusters), the same unit as `len(s)` and `s[a:b]`, so "é" or a flag emoji is
+// one character whether or not it is one code point, and no method splits one apart.
+// Every method returns a new string; strings are values and never change.
+
+enum StringMethods {
+    static func install(into interp: Interpreter) {
+        var t = MethodTable<String>(typeName: "string", unwrap: { v in
+            if case .string(let s) = v { return s }
+            return nil
+        }, methods: interp.stringMethods)
+
+        t.define("split", 0...1) { s, args, _ throws(ScriptError) in
+            if args.isAbsent(0) {
+                // Like Python's split(): runs of whitespace separate, ends are ignored.
+                return strings(s.split(whereSeparator: { $0.isWhitespace }))
+            }
+            let sep = try args.string(0, "separator")
+            if sep.isEmpty { throw ScriptError.value("string.split: separator must not be empty (use chars() for characters)") }
+            return strings(s.split(separator: sep, omittingEmptySubsequences: false))
+        }
+        t.define("lines", 0...0) { s, _, _ throws(ScriptError) in
+            // `\r\n` is a single Character, and `isNewline` covers it, `\n` and `\r`.
+            var parts = s.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
+            if parts.last?.isEmpty == true { parts.removeLast() }
+            return strings(parts)
+        }
+        t.define("chars", 0...0) { s, _, _ throws(ScriptError) in
+            .list(ListRef(s.map { .string(String($0)) }))
+        }
+
+        t.define("trim", 0...1) { s, args, _ throws(ScriptError) in
+            let strip = try trimSet(args)
+            return .string(String(s.drop(while: strip).reversed().drop(while: strip).reversed()))
+        }
+        t.define("trim_start", 0...1) { s, args, _ throws(ScriptError) in
+            .string(String(s.drop(while: try trimSet(args))))
+        }
+        t.define("trim_end", 0...1) { s, args, _ throws(ScriptError) in
+            let strip = try trimSet(args)
+            var end = s.endIndex
+            while end > s.startIndex {
+                let before = s.index(before: end)
+                if !strip(s[before]) { break }
+                end = before
+            }
+            return .string(String(s[..<end]))
+        }
+
+        t.define("starts_with", 1...1) { s, args, _ throws(ScriptError) in
+            .bool(s.hasPrefix(try args.string(0, "prefix")))
+        }
+        t.define("ends_with", 1...1) { s, args, _ throws(ScriptError) in
+            .bool(s.hasSuffix(try args.string(0, "suffix")))
+        }
+        t.define("strip_prefix", 1...1) { s, args, _ throws(ScriptError) in
+            let p = try args.string(0, "prefix")
+            return .string(s.hasPrefix(p) ? String(s.dropFirst(p.count)) : s)
+        }
+        t.define("strip_suffix", 1...1) { s, args, _ throws(ScriptError) in
+            let p = try args.string(0, "suffix")
+            return .string(s.hasSuffix(p) ? String(s.dropLast(p.count)) : s)
+        }
+        t.define("contains", 1...1) { s, args, _ throws(ScriptError) in
+            let sub = try args.string(0, "text")
+            return .bool(sub.isEmpty || s.firstRange(of: sub) != nil)
+        }
+        t.define("index_of", 1...1) { s, args, _ throws(ScriptError) in
+            let sub = try args.string(0, "text")
+            guard let r = s.firstRange(of: sub) else { return .int(-1) }
+            return .int(s.distance(from: s.startIndex, to: r.lowerBound))
+        }
+        t.define("last_index_of", 1...1) { s, args, _ throws(ScriptError) in
+            let sub = try args.string(0, "text")
+            if sub.isEmpty { return .int(s.count) }
+            guard let r = s.ranges(of: sub).last else { return .int(-1) }
+            return .int(s.distance(from: s.startIndex, to: r.lowerBound))
+        }
+        t.define("count", 1...1) { s, args, _ throws(ScriptError) in
+            let sub = try args.string(0, "text")
+            if sub.isEmpty { throw ScriptError.value("string.count: text must not be empty") }
+            return .int(s.ranges(of: sub).count)
+        }
+        t.define("replace", 2...2) { s, args, _ throws(ScriptError) in
+            let old = try args.string(0, "old")
+            let new = try args.string(1, "new")
+            if old.isEmpty { throw ScriptError.value("string.replace: the text to replace must not be empty") }
+            return .string(s.replacing(old, with: new))
+        }
+
+        t.define("lower", 0...0) { s, _, _ throws(ScriptError) in .string(s.lowercased()) }
+        t.define("upper", 0...0) { s, _, _ throws(ScriptError) in .string(s.uppercased()) }
+        t.define("is_empty", 0...0) { s, _, _ throws(ScriptError) in .bool(s.isEmpty) }
+        t.define("reverse", 0...0) { s, _, _ throws(ScriptError) in .string(String(s.reversed())) }
+
+        t.define("repeat", 1...1) { s, args, _ throws(ScriptError) in
+            let n = try args.count(0, "count")
+            let (bytes, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
+            if overflow || bytes > maxBuiltBytes {
+                throw ScriptError.value("string.repeat: the result would be too large")
+            }
+            return .string(String(repeating: s, count: n))
+        }
+        t.define("pad_start", 1...2) { s, args, _ throws(ScriptError) in
+            let fill = try padding(for: s, args)
+            return .string(fill + s)
+        }
+        t.define("pad_end", 1...2) { s, args, _ throws(ScriptError) in
+            let fill = try padding(for: s, args)
+            return .string(s + fill)
+        }
+
+        interp.stringMethods = t.methods
+    }
+
+    /// Bigger strings than this are almost certainly a mistake (a huge repeat or pad count).
+    static let maxBuiltBytes = 1 << 30
+
+    private static func strings<S: StringProtocol>(_ parts: [S]) -> Value {
+        .list(ListRef(parts.map { .string(String($0)) }))
+    }
+
+    /// What `trim` removes: the characters of the argument, or whitespace when absent.
+    private static func trimSet(_ args: Arguments) throws(ScriptError) -> (Character) -> Bool {
+        if args.isAbsent(0) { return { $0.isWhitespace } }
+        let set = Set(try args.string(0, "characters"))
+        return { set.contains($0) }
+    }
+
+    /// The text `pad_start`/`pad_end` add: `fill` (default a space) repeated and cut so
+    /// the result is `width` characters; nothing when `s` is already that wide.
+    private static func padding(for s: String, _ args: Arguments) throws(ScriptError) -> String {
+        let width = try args.count(0, "width")
+        let fill = try args.string(1, default: " ", "fill")
+        if fill.isEmpty { throw ScriptError.value("\(args.callee): fill must not be empty") }
+        let missing = width - s.count
+        if missing <= 0 { return "" }
+        if missing > maxBuiltBytes { throw ScriptError.value("\(args.callee): the result would be too large") }
+        let unit = Array(fill)
+        var out = ""
+        for i in 0..<missing { out.append(unit[i % unit.count]) }
+        return out
+    }
+}

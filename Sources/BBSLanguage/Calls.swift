@@ -1,0 +1,100 @@
+// Calling functions. A script call pushes its arguments onto the value stack; the
+// callee's frame starts at the first argument, so nothing is copied or allocated.
+// When an error unwinds through a call, the call restores the caller's frame and adds
+// itself to the error's trace.
+
+extension Interpreter {
+    /// Calls `closure` with `argumentCount` arguments already pushed at `sp`.
+    @inline(__always)
+    func invoke(_ closure: Closure, argumentCount: Int) throws(ScriptError) -> Value {
+        let fn = closure.function
+        let newFP = sp - argumentCount
+        if argumentCount > fn.parameterCount {
+            sp = newFP
+            newFP.update(repeating: .null, count: argumentCount)
+            throw arityError(fn, given: argumentCount)
+        }
+        callDepth += 1
+        if callDepth > Interpreter.maxCallDepth || newFP + fn.frameSize + 256 >= stackLimit {
+            callDepth -= 1
+            sp = newFP
+            newFP.update(repeating: .null, count: argumentCount)
+            throw ScriptError.runtime("stack_overflow",
+                "stack overflow: more than \(Interpreter.maxCallDepth) nested calls (calling '\(fn.name)')")
+        }
+        let savedFP = fp
+        let savedClosure = currentClosure
+        fp = newFP
+        sp = newFP + fn.frameSize
+        currentClosure = closure
+        let flow: Flow
+        do throws(ScriptError) {
+            if argumentCount < fn.parameterCount { try fillDefaults(fn, from: argumentCount) }
+            for slot in fn.boxedParameters { newFP[slot] = .object(Box(newFP[slot])) }
+            flow = try fn.body(self)
+        } catch {
+            newFP.update(repeating: .null, count: fn.frameSize)
+            sp = newFP
+            fp = savedFP
+            currentClosure = savedClosure
+            callDepth -= 1
+            throw error
+        }
+        var result = Value.null
+        if flow == .returnValue { swap(&result, &returnValue) }
+        newFP.update(repeating: .null, count: fn.frameSize)
+        sp = newFP
+        fp = savedFP
+        currentClosure = savedClosure
+        callDepth -= 1
+        if interruptPointer.pointee != 0 { throw ScriptError.interrupted }
+        return result
+    }
+
+    private func fillDefaults(_ fn: CompiledFunction, from given: Int) throws(ScriptError) {
+        for k in given..<fn.parameterCount {
+            guard let code = fn.defaults[k] else { throw arityError(fn, given: given) }
+            fp[k] = try code(self)
+        }
+    }
+
+    private func arityError(_ fn: CompiledFunction, given: Int) -> ScriptError {
+        let expected = fn.requiredCount == fn.parameterCount
+            ? "\(fn.parameterCount)"
+            : "\(fn.requiredCount) to \(fn.parameterCount)"
+        let noun = fn.parameterCount == 1 && fn.requiredCount == 1 ? "argument" : "arguments"
+        return ScriptError.type("\(fn.name)() takes \(expected) \(noun) but \(given) \(given == 1 ? "was" : "were") given")
+    }
+
+    @inline(__always)
+    func push(_ v: Value) {
+        sp.pointee = v
+        sp += 1
+    }
+
+    /// Calls a native function with already evaluated arguments.
+    func invokeNative(_ native: NativeFunction, _ args: [Value]) throws(ScriptError) -> Value {
+        if args.count < native.minArity || args.count > native.maxArity {
+            throw Interpreter.nativeArityError(native.name, native.minArity, native.maxArity, args.count)
+        }
+        return try native.body(Arguments(args, callee: native.name), self)
+    }
+
+    static func nativeArityError(_ name: String, _ lo: Int, _ hi: Int, _ given: Int) -> ScriptError {
+        let expected = lo == hi ? "\(lo)" : hi == Int.max ? "at least \(lo)" : "\(lo) to \(hi)"
+        let noun = lo == hi && lo == 1 ? "argument" : "arguments"
+        return ScriptError.type("\(name)() takes \(expected) \(noun) but \(given) \(given == 1 ? "was" : "were") given")
+    }
+
+    /// Calls any function value from Swift (built-ins such as `list.map` use this).
+    public func call(_ callee: Value, _ args: [Value]) throws(ScriptError) -> Value {
+        guard case .function(let f) = callee else {
+            throw ScriptError.type("cannot call a value of type \(callee.typeName)")
+        }
+        if f.isClosure {
+            for a in args { push(a) }
+            return try invoke(unsafeDowncast(f, to: Closure.self), argumentCount: args.count)
+        }
+        return try invokeNative(unsafeDowncast(f, to: NativeFunction.self), args)
+    }
+}

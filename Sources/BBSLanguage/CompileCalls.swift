@@ -1,0 +1,81 @@
+// Compiling calls. Arguments of a script function are pushed straight onto the value
+// stack, where they become the callee's first frame slots; the common small argument
+// counts get their own closures so no array is walked.
+
+extension Compiler {
+    func call(_ callee: Expr, _ args: [Expr], _ loc: SourceLocation) -> Code {
+        let file = self.file
+        let calleeCode = expression(callee)
+        let argCodes = args.map { expression($0) }
+        let count = argCodes.count
+        let describe = Compiler.describeCallee(callee)
+        let pushArguments: (Interpreter) throws(ScriptError) -> Void
+        switch count {
+        case 0: pushArguments = { _ in }
+        case 1:
+            let a = argCodes[0]
+            pushArguments = { i throws(ScriptError) in i.push(try a(i)) }
+        case 2:
+            let a = argCodes[0], b = argCodes[1]
+            pushArguments = { i throws(ScriptError) in
+                i.push(try a(i))
+                i.push(try b(i))
+            }
+        default:
+            pushArguments = { i throws(ScriptError) in
+                for c in argCodes { i.push(try c(i)) }
+            }
+        }
+        return { i throws(ScriptError) in
+            let f = try calleeCode(i)
+            guard case .function(let fn) = f else {
+                throw ScriptError.type("cannot call \(describe): it is \(f.typeName), not a function").located(loc, in: file)
+            }
+            if fn.isClosure {
+                try pushArguments(i)
+                do throws(ScriptError) {
+                    return try i.invoke(unsafeDowncast(fn, to: Closure.self), argumentCount: count)
+                } catch {
+                    if case .thrown(let e) = error, e.trace.count < 32 {
+                        e.trace.append("\(fn.name)() called from \(file.path):\(loc.line):\(loc.column)")
+                    }
+                    throw error.located(loc, in: file)
+                }
+            }
+            var values: [Value] = []
+            values.reserveCapacity(count)
+            for c in argCodes { values.append(try c(i)) }
+            do throws(ScriptError) {
+                return try i.invokeNative(unsafeDowncast(fn, to: NativeFunction.self), values)
+            } catch {
+                throw error.located(loc, in: file)
+            }
+        }
+    }
+
+    func methodCall(_ obj: Expr, _ name: String, _ args: [Expr], _ optional: Bool, _ loc: SourceLocation) -> Code {
+        let file = self.file
+        let receiverCode = expression(obj)
+        let argCodes = args.map { expression($0) }
+        return { i throws(ScriptError) in
+            let receiver = try receiverCode(i)
+            if optional, case .null = receiver { throw ScriptError.optionalChainNil }
+            var values: [Value] = []
+            values.reserveCapacity(argCodes.count)
+            for c in argCodes { values.append(try c(i)) }
+            do throws(ScriptError) {
+                return try Access.callMethod(receiver, name, values, i)
+            } catch {
+                throw error.located(loc, in: file)
+            }
+        }
+    }
+
+    static func describeCallee(_ e: Expr) -> String {
+        switch e {
+        case .variable(let ref): return "'\(ref.name)'"
+        case .member(_, let name, _, _): return "'\(name)'"
+        default: return "this value"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// Run-time functions: compiled bodies, closures over captured boxes, and the boxes.
+
+/// A variable shared between a function and the closures that capture it.
+public final class Box: HostObject {
+    public var value: Value
+    public init(_ value: Value) { self.value = value }
+    override public var typeName: String { "box" }
+}
+
+/// One compiled function body, shared by every closure made from it.
+final class CompiledFunction {
+    let name: String
+    let location: SourceLocation
+    let file: SourceFile
+    let parameterCount: Int
+    let frameSize: Int
+    /// Default-value code per parameter (nil: required). Runs in the callee's frame.
+    let defaults: [Code?]
+    let requiredCount: Int
+    /// Parameter slots that closures capture, boxed on entry.
+    let boxedParameters: [Int]
+    let captures: [Capture]
+    var body: StmtCode = { _ in .normal }
+
+    init(node: FunctionNode, file: SourceFile, defaults: [Code?]) {
+        name = node.name
+        location = node.location
+        self.file = file
+        parameterCount = node.parameters.count
+        frameSize = max(node.frameSize, node.parameters.count)
+        self.defaults = defaults
+        requiredCount = node.parameters.firstIndex { $0.defaultValue != nil } ?? node.parameters.count
+        boxedParameters = node.parameters.compactMap {
+            if case .boxed(let slot) = $0.declaration.storage { return slot }
+            return nil
+        }
+        captures = node.captures
+    }
+}
+
+/// A script function value: compiled code plus the boxes it captured.
+final class Closure: Callable {
+    let function: CompiledFunction
+    let boxes: [Box]
+    init(_ function: CompiledFunction, boxes: [Box]) {
+        self.function = function
+        self.boxes = boxes
+        super.init(name: function.name, parameterCount: function.parameterCount, isClosure: true)
+    }
+}
+
+typealias Code = (Interpreter) throws(ScriptError) -> Value
+typealias StmtCode = (Interpreter) throws(ScriptError) -> Flow
+typealias ConditionCode = (Interpreter) throws(ScriptError) -> Bool
+
+/// How a statement finished. `return` leaves its value in `Interpreter.returnValue`.
+enum Flow: UInt8 {
+    case normal, breakLoop, continueLoop, returnValue
+}

@@ -1,0 +1,87 @@
+// The interpreter's state while a script runs, and the API that built-ins use.
+//
+// Compiled code (see Compiler.swift) works on one preallocated value stack: a call's
+// arguments and locals are a window of it starting at `fp`, so calling a function
+// allocates nothing. Variables that closures capture live in `Box`es instead.
+
+import Foundation
+
+public final class Interpreter {
+    /// Deepest script call nesting before a "stack overflow" error. The interpreter
+    /// thread's stack (see `Interpreter.runOnLargeStack`) is sized for this in debug builds.
+    public static let maxCallDepth = 10_000
+    static let stackCapacity = 1 << 20
+
+    // MARK: Frame state (hot; touched by compiled code)
+    let stackBase: UnsafeMutablePointer<Value>
+    let stackLimit: UnsafeMutablePointer<Value>
+    var fp: UnsafeMutablePointer<Value>
+    var sp: UnsafeMutablePointer<Value>
+    /// The closure whose body is running, for its captured boxes.
+    var currentClosure: Closure?
+    var callDepth = 0
+    /// `interruptFlag`'s storage, read at every loop back-edge and call return.
+    let interruptPointer: UnsafeMutablePointer<Int32>
+    /// Where `return` leaves its value on the way out (returning is not a Swift throw).
+    var returnValue: Value = .null
+
+    // MARK: Environment
+    /// Names every script can see without declaring them (print, len, json, ...).
+    public private(set) var builtins: [String: Value] = [:]
+    /// Methods of built-in types, by receiver type.
+    public var stringMethods: [String: NativeMethod] = [:]
+    public var listMethods: [String: NativeMethod] = [:]
+    public var mapMethods: [String: NativeMethod] = [:]
+    public var scriptArgs: [String] = []
+    /// Where `print` writes; buffered, flushed at exit and before anything else writes.
+    public let out: OutputBuffer
+    public let err: OutputBuffer
+    /// Loads `import`ed modules; set by whoever embeds the interpreter.
+    public var moduleLoader: ModuleLoader
+    /// Set from a signal handler; checked at loop back-edges and calls.
+    public static let interruptFlag = InterruptFlag()
+
+    public init(out: OutputBuffer = .stdout, err: OutputBuffer = .stderr) {
+        stackBase = .allocate(capacity: Interpreter.stackCapacity)
+        stackBase.initialize(repeating: .null, count: Interpreter.stackCapacity)
+        stackLimit = stackBase + Interpreter.stackCapacity
+        fp = stackBase
+        sp = stackBase
+        self.out = out
+        self.err = err
+        self.moduleLoader = ModuleLoader(searchPaths: [])
+        interruptPointer = Interpreter.interruptFlag.pointer
+    }
+
+    deinit {
+        stackBase.deinitialize(count: Interpreter.stackCapacity)
+        stackBase.deallocate()
+    }
+
+    /// Makes `name` visible to every script this interpreter compiles from now on.
+    public func defineBuiltin(_ name: String, _ value: Value) {
+        builtins[name] = value
+    }
+
+    public func defineBuiltin(_ name: String, arity: ClosedRange<Int>, _ body: @escaping NativeFunction.Body) {
+        builtins[name] = .function(NativeFunction(name, arity: arity, body))
+    }
+
+    /// The module namespace `name`, created on first use (`json`, `fs`, ...).
+    public func builtinModule(_ name: String) -> ModuleValue {
+        if case .object(let o)? = builtins[name], let m = o as? ModuleValue { return m }
+        let m = ModuleValue(name: name)
+        builtins[name] = .object(m)
+        return m
+    }
+}
+
+/// A flag safe to set from a signal handler.
+public final class InterruptFlag: @unchecked Sendable {
+    private let storage = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    init() { storage.initialize(to: 0) }
+    public var isSet: Bool { storage.pointee != 0 }
+    public func set() { storage.pointee = 1 }
+    public func clear() { storage.pointee = 0 }
+    public var pointer: UnsafeMutablePointer<Int32> { storage }
+}

@@ -1,0 +1,101 @@
+// `import`: finding, compiling and running modules, each once per interpreter.
+//
+// `import "name"` searches the module path (BBS_PATH entries, then the stdlib folder
+// installed next to the binary); `import "./x.bbs"` is relative to the importing file.
+// A module's top-level names become members of the module value.
+
+import Foundation
+
+public final class ModuleLoader {
+    public var searchPaths: [String]
+    private var loaded: [String: Value] = [:]
+    /// Modules being loaded, outermost first, to report cycles.
+    private var inProgress: [String] = []
+
+    public init(searchPaths: [String]) {
+        self.searchPaths = searchPaths
+    }
+
+    public func load(_ name: String, from importer: SourceFile, interpreter: Interpreter) throws(ScriptError) -> Value {
+        let path = try locate(name, from: importer)
+        if let module = loaded[path] { return module }
+        if let start = inProgress.firstIndex(of: path) {
+            let chain = (inProgress[start...] + [path]).map { ($0 as NSString).lastPathComponent }
+            throw ScriptError.runtime("import", "import cycle: \(chain.joined(separator: " -> "))")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw ScriptError.runtime("import", "cannot read module '\(path)'")
+        }
+        inProgress.append(path)
+        defer { inProgress.removeLast() }
+        let file = SourceFile(path: path, text: text)
+        let store = GlobalStore()
+        switch interpreter.prepare(file, globals: store) {
+        case .failure(let compileError):
+            let first = compileError.diagnostics[0]
+            let e = ErrorValue(kind: "syntax", message: "in module \"\(name)\": \(first.message)")
+            e.location = first.location
+            e.file = file
+            throw .thrown(e)
+        case .success(let script):
+            _ = try interpreter.run(script)
+        }
+        let module = Value.object(ScriptModule(name: Parser.moduleBaseName(name), store: store))
+        loaded[path] = module
+        return module
+    }
+
+    private func locate(_ name: String, from importer: SourceFile) throws(ScriptError) -> String {
+        let fileName = name.hasSuffix(".bbs") ? name : name + ".bbs"
+        if name.hasPrefix("./") || name.hasPrefix("../") || name.hasPrefix("/") {
+            let base: String
+            if name.hasPrefix("/") {
+                base = ""
+            } else if FileManager.default.fileExists(atPath: importer.path) {
+                base = (importer.path as NSString).deletingLastPathComponent
+            } else {
+                base = FileManager.default.currentDirectoryPath
+            }
+            let path = base.isEmpty ? fileName : (base as NSString).appendingPathComponent(fileName)
+            let standardized = (path as NSString).standardizingPath
+            if FileManager.default.fileExists(atPath: standardized) { return standardized }
+            throw ScriptError.runtime("import", "cannot find module \"\(name)\" (no file \(standardized))")
+        }
+        for dir in searchPaths {
+            let path = ((dir as NSString).appendingPathComponent(fileName) as NSString).standardizingPath
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        let places = searchPaths.isEmpty ? "no module path is set" : "looked in " + searchPaths.joined(separator: ", ")
+        throw ScriptError.runtime("import", "cannot find module \"\(name)\" (\(places); set BBS_PATH to add folders)")
+    }
+
+    /// The stdlib folder for a binary at `executablePath`: installed beside it
+    /// (`stdlib/`, `../share/bbs/stdlib`), or in the source tree it was built in.
+    public static func defaultStdlibPaths(executablePath: String) -> [String] {
+        let exe = (executablePath as NSString).resolvingSymlinksInPath
+        var dir = (exe as NSString).deletingLastPathComponent
+        var candidates = [(dir as NSString).appendingPathComponent("stdlib"),
+                          ((dir as NSString).appendingPathComponent("../share/bbs/stdlib") as NSString).standardizingPath]
+        for _ in 0..<4 {
+            dir = (dir as NSString).deletingLastPathComponent
+            candidates.append((dir as NSString).appendingPathComponent("stdlib"))
+        }
+        var isDir: ObjCBool = false
+        return candidates.filter { FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }.prefix(1).map { $0 }
+    }
+}
+
+/// An imported script: its top-level names, read live from its globals.
+public final class ScriptModule: HostObject {
+    public let name: String
+    let store: GlobalStore
+    init(name: String, store: GlobalStore) {
+        self.name = name
+        self.store = store
+    }
+    override public var typeName: String { "module" }
+    override public func member(_ name: String) -> Value? { store.value(name) }
+    override public var memberNames: [String] { store.names }
+    override public var displayText: String { "<module \(name)>" }
+}

@@ -1,0 +1,168 @@
+// The meaning of bbs's operators, shared by the compiler's generic paths and built-ins.
+// Integer arithmetic is checked: overflow is a script error, never a trap or a wrap.
+// `/` of two ints truncates toward zero; any float operand makes the result a float.
+
+import Foundation
+
+public enum BinaryOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case contains = "in"
+}
+
+extension Value {
+    public static func isEqual(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case let (.bool(x), .bool(y)): return x == y
+        case let (.int(x), .int(y)): return x == y
+        case let (.float(x), .float(y)): return x == y
+        case let (.int(x), .float(y)): return Double(x) == y
+        case let (.float(x), .int(y)): return x == Double(y)
+        case let (.string(x), .string(y)): return x == y
+        case let (.list(x), .list(y)):
+            if x === y { return true }
+            guard x.items.count == y.items.count else { return false }
+            for i in x.items.indices where !isEqual(x.items[i], y.items[i]) { return false }
+            return true
+        case let (.map(x), .map(y)):
+            if x === y { return true }
+            guard x.entries.count == y.entries.count else { return false }
+            for (k, v) in x.entries.pairs {
+                guard let w = y.entries[k], isEqual(v, w) else { return false }
+            }
+            return true
+        case let (.function(x), .function(y)): return x === y
+        case let (.object(x), .object(y)): return x.isEqual(to: y)
+        default: return false
+        }
+    }
+
+    /// -1, 0 or 1; numbers numerically, strings by Unicode scalars, lists element-wise.
+    public static func compare(_ a: Value, _ b: Value) throws(ScriptError) -> Int {
+        switch (a, b) {
+        case let (.int(x), .int(y)): return x < y ? -1 : x > y ? 1 : 0
+        case let (.float(x), .float(y)): return x < y ? -1 : x > y ? 1 : 0
+        case let (.int(x), .float(y)): return Double(x) < y ? -1 : Double(x) > y ? 1 : 0
+        case let (.float(x), .int(y)): return x < Double(y) ? -1 : x > Double(y) ? 1 : 0
+        case let (.string(x), .string(y)):
+            if x == y { return 0 }
+            return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) ? -1 : 1
+        case let (.bool(x), .bool(y)): return x == y ? 0 : (!x ? -1 : 1)
+        case let (.list(x), .list(y)):
+            for (p, q) in zip(x.items, y.items) {
+                let c = try compare(p, q)
+                if c != 0 { return c }
+            }
+            return x.items.count < y.items.count ? -1 : x.items.count > y.items.count ? 1 : 0
+        default:
+            throw ScriptError.type("cannot compare \(a.typeName) with \(b.typeName)")
+        }
+    }
+}
+
+/// The slow (generic) paths of operators; compiled code inlines the int/int cases.
+public enum Operators {
+    public static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
+        switch op {
+        case .add: return try add(a, b)
+        case .subtract, .multiply, .divide, .remainder: return try arithmetic(op, a, b)
+        case .equal: return .bool(Value.isEqual(a, b))
+        case .notEqual: return .bool(!Value.isEqual(a, b))
+        case .less: return .bool(try Value.compare(a, b) < 0)
+        case .lessEqual: return .bool(try Value.compare(a, b) <= 0)
+        case .greater: return .bool(try Value.compare(a, b) > 0)
+        case .greaterEqual: return .bool(try Value.compare(a, b) >= 0)
+        case .contains: return .bool(try contains(b, a))
+        }
+    }
+
+    public static func add(_ a: Value, _ b: Value) throws(ScriptError) -> Value {
+        switch (a, b) {
+        case let (.int(x), .int(y)):
+            let (r, o) = x.addingReportingOverflow(y)
+            if o { throw overflow(x, "+", y) }
+            return .int(r)
+        case let (.string(x), .string(y)): return .string(x + y)
+        case let (.list(x), .list(y)): return .list(ListRef(x.items + y.items))
+        case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
+        case (.string, _), (_, .string):
+            throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName) (use str() or \"${...}\" to build text)")
+        default:
+            throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName)")
+        }
+    }
+
+    public static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
+        switch (a, b) {
+        case let (.int(x), .int(y)): return .int(try intArithmetic(op, x, y))
+        case let (.int(x), .float(y)): return .float(floatArithmetic(op, Double(x), y))
+        case let (.float(x), .int(y)): return .float(floatArithmetic(op, x, Double(y)))
+        case let (.float(x), .float(y)): return .float(floatArithmetic(op, x, y))
+        default:
+            let verb = ["+": "add", "-": "subtract", "*": "multiply", "/": "divide", "%": "take the remainder of"][op.rawValue]!
+            throw ScriptError.type("cannot \(verb) \(a.typeName) and \(b.typeName)")
+        }
+    }
+
+    @inline(__always)
+    public static func intArithmetic(_ op: BinaryOperator, _ x: Int, _ y: Int) throws(ScriptError) -> Int {
+        let r: (partialValue: Int, overflow: Bool)
+        switch op {
+        case .add: r = x.addingReportingOverflow(y)
+        case .subtract: r = x.subtractingReportingOverflow(y)
+        case .multiply: r = x.multipliedReportingOverflow(by: y)
+        case .divide:
+            if y == 0 { throw ScriptError.runtime("zero_division", "division by zero") }
+            r = x.dividedReportingOverflow(by: y)
+        case .remainder:
+            if y == 0 { throw ScriptError.runtime("zero_division", "remainder by zero") }
+            r = x.remainderReportingOverflow(dividingBy: y)
+        default: preconditionFailure("not arithmetic: \(op)")
+        }
+        if r.overflow { throw overflow(x, op.rawValue, y) }
+        return r.partialValue
+    }
+
+    static func floatArithmetic(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Double {
+        switch op {
+        case .add: return x + y
+        case .subtract: return x - y
+        case .multiply: return x * y
+        case .divide: return x / y
+        case .remainder: return fmod(x, y)
+        default: preconditionFailure("not arithmetic: \(op)")
+        }
+    }
+
+    static func overflow(_ x: Int, _ op: String, _ y: Int) -> ScriptError {
+        ScriptError.runtime("overflow", "integer overflow: \(x) \(op) \(y) does not fit in 64 bits")
+    }
+
+    public static func negate(_ v: Value) throws(ScriptError) -> Value {
+        switch v {
+        case .int(let x):
+            if x == Int.min { throw ScriptError.runtime("overflow", "integer overflow: -(\(x)) does not fit in 64 bits") }
+            return .int(-x)
+        case .float(let x): return .float(-x)
+        default: throw ScriptError.type("cannot negate \(v.typeName)")
+        }
+    }
+
+    /// `needle in haystack`: list membership, map key, substring.
+    public static func contains(_ haystack: Value, _ needle: Value) throws(ScriptError) -> Bool {
+        switch haystack {
+        case .list(let l): return l.items.contains { Value.isEqual($0, needle) }
+        case .map(let m):
+            guard case .string(let k) = needle else { return false }
+            return m.entries.has(k)
+        case .string(let s):
+            guard case .string(let sub) = needle else {
+                throw ScriptError.type("'in' with a string needs a string on the left, not \(needle.typeName)")
+            }
+            return sub.isEmpty || s.contains(sub)
+        default:
+            throw ScriptError.type("'in' needs a list, map or string on the right, not \(haystack.typeName)")
+        }
+    }
+}

@@ -1,0 +1,358 @@
+// How values look when printed: `print(v)` (display), the REPL and collection
+// elements (repr). Collections are written as bytes into one buffer rather than by
+// concatenating Strings, because printing a large API response must stay cheap.
+
+public enum Printer {
+    /// Deeper than this, a nested list or map prints as `[...]` / `{...}` instead of
+    /// recursing further, so a pathological value cannot exhaust the native stack.
+    public static let maxDepth = 10_000
+
+    /// `print(v)`: a string prints bare, everything else as `repr`.
+    public static func display(_ v: Value) -> String {
+        if case .string(let s) = v { return s }
+        return repr(v)
+    }
+
+    /// The value as it appears inside a collection or in the REPL: strings quoted.
+    public static func repr(_ v: Value) -> String {
+        switch v {
+        case .null: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let n): return String(n)
+        case .float(let d): return formatFloat(d)
+        case .function(let f): return "<fn \(f.name)>"
+        case .object(let o): return o.displayText
+        case .string, .list, .map:
+            var w = NestedWriter(PrintStyle())
+            w.write(v)
+            return w.out.string
+        }
+    }
+
+    /// Shortest text that reads back as the same double, always recognisable as a float:
+    /// integral values keep a `.0` so `5.0` never prints like the int `5`.
+    public static func formatFloat(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        let s = d.description
+        for c in s.utf8 where c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "n") {
+            return s
+        }
+        return s + ".0"
+    }
+}
+
+/// `repr` inside collections: Python-like separators, `nil`, and `[...]` / `{...}` where a
+/// value contains itself or nests deeper than `Printer.maxDepth`.
+private struct PrintStyle: WriterStyle {
+    var indent: Int { 0 }
+    var itemSeparator: StaticString { ", " }
+    var keySeparator: StaticString { ": " }
+    var maxDepth: Int { Printer.maxDepth }
+
+    func scalar(_ v: Value, _ out: ByteWriter) {
+        switch v {
+        case .string(let s): out.quoted(s)
+        case .int(let n): out.int(n)
+        default: out.text(Printer.repr(v))
+        }
+    }
+
+    func substitute(_ o: HostObject) -> Value? { nil }
+
+    func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) {
+        isMap ? out.ascii("{...}") : out.ascii("[...]")
+    }
+}
+
+/// What differs between printing and JSON: separators, how non-containers look, and what
+/// happens at a cycle or past the depth limit.
+protocol WriterStyle {
+    associatedtype Failure: Error
+    /// Spaces per level; 0 writes everything on one line.
+    var indent: Int { get }
+    var itemSeparator: StaticString { get }
+    var keySeparator: StaticString { get }
+    var maxDepth: Int { get }
+    /// Writes anything but a list, a map, or a host object `substitute` replaces.
+    func scalar(_ v: Value, _ out: ByteWriter) throws(Failure)
+    /// A value to write in place of `o` (its JSON form), or nil to write `o` via `scalar`.
+    func substitute(_ o: HostObject) throws(Failure) -> Value?
+    /// Called instead of entering a container that is already being written or too deep.
+    func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) throws(Failure)
+}
+
+/// Writes nested values with an explicit stack instead of recursion, so depth is bounded by
+/// the style's limit and never by the native stack (debug builds use over 1 KB per level).
+struct NestedWriter<Style: WriterStyle> {
+    private enum Kind { case list, map, substitute }
+    private struct Frame {
+        let kind: Kind
+        let keys: [String]
+        let values: [Value]
+        var next = 0
+    }
+
+    let style: Style
+    let out: ByteWriter
+    private var path = VisitPath()
+    private var frames: [Frame] = []
+    private var depth = 0
+
+    init(_ style: Style, capacity: Int = 256) {
+        self.style = style
+        self.out = ByteWriter(capacity: capacity)
+    }
+
+    mutating func write(_ root: Value) throws(Style.Failure) {
+        var pending: Value? = root
+        while true {
+            if let v = pending {
+                pending = nil
+                try begin(v)
+            }
+            guard let top = frames.indices.last else { return }
+            let i = frames[top].next
+            let frame = frames[top]
+            guard i < frame.values.count else {
+                end(frame.kind)
+                continue
+            }
+            frames[top].next = i + 1
+            switch frame.kind {
+            case .list:
+                if i > 0 { out.ascii(style.itemSeparator) }
+                newline(depth)
+            case .map:
+                if i > 0 { out.ascii(style.itemSeparator) }
+                newline(depth)
+                out.quoted(frame.keys[i])
+                out.ascii(style.keySeparator)
+            case .substitute:
+                break
+            }
+            pending = frame.values[i]
+        }
+    }
+
+    private mutating func begin(_ v: Value) throws(Style.Failure) {
+        switch v {
+        case .list(let l):
+            let items = l.items
+            if items.isEmpty { return out.ascii("[]") }
+            guard try enter(ObjectIdentifier(l), isMap: false) else { return }
+            out.byte(UInt8(ascii: "["))
+            frames.append(Frame(kind: .list, keys: [], values: items))
+        case .map(let m):
+            let entries = m.entries
+            if entries.isEmpty { return out.ascii("{}") }
+            guard try enter(ObjectIdentifier(m), isMap: true) else { return }
+            out.byte(UInt8(ascii: "{"))
+            frames.append(Frame(kind: .map, keys: entries.keys, values: entries.values))
+        case .object(let o):
+            guard let replacement = try style.substitute(o) else { return try style.scalar(v, out) }
+            // On the path too: a host whose JSON form contains the host is a cycle, even
+            // though each `jsonValue` may build a fresh map.
+            guard path.enter(ObjectIdentifier(o)) else {
+                return try style.cannotEnter(isMap: false, tooDeep: false, out)
+            }
+            frames.append(Frame(kind: .substitute, keys: [], values: [replacement]))
+        default:
+            try style.scalar(v, out)
+        }
+    }
+
+    private mutating func enter(_ id: ObjectIdentifier, isMap: Bool) throws(Style.Failure) -> Bool {
+        guard depth < style.maxDepth else {
+            try style.cannotEnter(isMap: isMap, tooDeep: true, out)
+            return false
+        }
+        guard path.enter(id) else {
+            try style.cannotEnter(isMap: isMap, tooDeep: false, out)
+            return false
+        }
+        depth += 1
+        return true
+    }
+
+    private mutating func end(_ kind: Kind) {
+        frames.removeLast()
+        path.leave()
+        guard kind != .substitute else { return }
+        depth -= 1
+        newline(depth)
+        out.byte(kind == .list ? UInt8(ascii: "]") : UInt8(ascii: "}"))
+    }
+
+    @inline(__always)
+    private func newline(_ level: Int) {
+        guard style.indent > 0 else { return }
+        out.byte(0x0A)
+        out.repeated(0x20, style.indent * level)
+    }
+}
+
+/// The containers currently being written, outermost first. Real data nests a few levels,
+/// so a linear scan is fastest; entries past `linear` also go in a set, keeping deep
+/// values from turning the check quadratic.
+struct VisitPath {
+    private var stack: [ObjectIdentifier] = []
+    private var deep: Set<ObjectIdentifier> = []
+    private static let linear = 32
+
+    /// Records `id` as entered; false if it is already on the path (a cycle).
+    mutating func enter(_ id: ObjectIdentifier) -> Bool {
+        let n = stack.count
+        var i = 0
+        while i < n && i < VisitPath.linear {
+            if stack[i] == id { return false }
+            i += 1
+        }
+        if n >= VisitPath.linear {
+            if !deep.insert(id).inserted { return false }
+        }
+        stack.append(id)
+        return true
+    }
+
+    mutating func leave() {
+        let id = stack.removeLast()
+        if stack.count >= VisitPath.linear { deep.remove(id) }
+    }
+}
+
+/// A growable byte buffer with the appenders JSON and the printer need. A class, so the
+/// hot appenders work on one heap buffer without copy-on-write checks.
+final class ByteWriter {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 256) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    func bytes(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        (base + count).update(from: p, count: n)
+        count += n
+    }
+
+    func ascii(_ s: StaticString) {
+        bytes(s.utf8Start, s.utf8CodeUnitCount)
+    }
+
+    func text(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in if let p = buf.baseAddress { bytes(p, buf.count) } }
+    }
+
+    func repeated(_ b: UInt8, _ n: Int) {
+        reserve(n)
+        (base + count).update(repeating: b, count: n)
+        count += n
+    }
+
+    func int(_ n: Int) {
+        reserve(20)
+        var m = n.magnitude
+        if n < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        let first = count
+        repeat {
+            base[count] = UInt8(truncatingIfNeeded: m % 10) &+ 0x30
+            count += 1
+            m /= 10
+        } while m != 0
+        var lo = first, hi = count - 1
+        while lo < hi {
+            let t = base[lo]
+            base[lo] = base[hi]
+            base[hi] = t
+            lo += 1
+            hi -= 1
+        }
+    }
+
+    /// `s` in double quotes with JSON escapes: `"`, `\` and control characters are escaped,
+    /// everything else (including non-ASCII UTF-8) is copied as is, in runs.
+    func quoted(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            byte(UInt8(ascii: "\""))
+            guard let p = buf.baseAddress else { return byte(UInt8(ascii: "\"")) }
+            let n = buf.count
+            var run = 0
+            var i = 0
+            while i < n {
+                let c = p[i]
+                if c >= 0x20 && c != 0x22 && c != 0x5C {
+                    i += 1
+                    continue
+                }
+                bytes(p + run, i - run)
+                escape(c)
+                i += 1
+                run = i
+            }
+            bytes(p + run, n - run)
+            byte(UInt8(ascii: "\""))
+        }
+    }
+
+    private func escape(_ c: UInt8) {
+        reserve(6)
+        base[count] = UInt8(ascii: "\\")
+        let short: UInt8
+        switch c {
+        case 0x22: short = UInt8(ascii: "\"")
+        case 0x5C: short = UInt8(ascii: "\\")
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        default: short = 0
+        }
+        if short != 0 {
+            base[count + 1] = short
+            count += 2
+            return
+        }
+        let hex: StaticString = "0123456789abcdef"
+        base[count + 1] = UInt8(ascii: "u")
+        base[count + 2] = UInt8(ascii: "0")
+        base[count + 3] = UInt8(ascii: "0")
+        base[count + 4] = hex.utf8Start[Int(c >> 4)]
+        base[count + 5] = hex.utf8Start[Int(c & 0xF)]
+        count += 6
+    }
+}

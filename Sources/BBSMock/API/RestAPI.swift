@@ -1,0 +1,93 @@
+import Foundation
+
+/// Routes a REST request to its handler, after authentication and the scope check, and turns every
+/// failure into Bitbucket's error envelope.
+struct RestAPI {
+    static let routes: [Route] = AccountRoutes.routes + RepositoryRoutes.routes + RefRoutes.routes
+        + CommitRoutes.routes + SourceRoutes.routes + PullRequestRoutes.routes + PipelineRoutes.routes
+
+    /// `method path` and scope for every route, for `--help`-style listings and documentation tests.
+    static var catalogue: [(operation: String, scope: ScopeRequirement)] {
+        routes.map { ("\($0.method) \($0.pattern)", $0.scope) }
+    }
+
+    let authenticator: Authenticator
+
+    func handle(_ request: MockRequest, state: MockState, now: Date) -> MockResponse {
+        let path = request.pathSegments
+        let candidates = Self.routes.compactMap { route in route.match(path).map { (route, $0) } }
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard let (route, parameters) = candidates.first(where: { $0.0.method == method }) else {
+            if candidates.isEmpty {
+                return APIError.notFound("Resource not found").response
+            }
+            var error = APIError(405, "Method not allowed")
+            error.extraHeaders = [("Allow", Set(candidates.map(\.0.method)).sorted().joined(separator: ", "))]
+            return error.response
+        }
+        do {
+            let credential = try authorize(route, parameters: parameters, request: request, state: state)
+            let context = RouteContext(
+                request: request, parameters: parameters, credential: credential, state: state,
+                renderer: Renderer(origin: request.origin, state: state), now: now)
+            var response = try route.handler(context)
+            addAuthHeaders(&response, route: route, credential: credential, path: path)
+            return request.method == "HEAD" ? MockResponse(status: response.status, headers: response.headers) : response
+        } catch let error as APIError {
+            return error.response
+        } catch let error as ContentError {
+            return Self.apiError(for: error).response
+        } catch {
+            return APIError(500, "Something went wrong", detail: .string(String(describing: error))).response
+        }
+    }
+
+    /// 401 before 403 before 404, as Bitbucket orders them; anonymous reads of public repositories pass.
+    private func authorize(_ route: Route, parameters: [String: String], request: MockRequest, state: MockState) throws
+        -> MockCredential?
+    {
+        switch authenticator.authenticate(authorization: request.header("authorization")) {
+        case .rejected(let kind):
+            throw Authenticator.unauthorized(kind)
+        case .anonymous:
+            if route.publicRepositoryRead,
+                let repository = state.repository(parameters["workspace"] ?? "", parameters["repo_slug"] ?? ""),
+                !repository.isPrivate
+            {
+                return nil
+            }
+            throw Authenticator.unauthorized(nil)
+        case .authenticated(let credential):
+            if let missing = Scopes.missing(route.scope, for: credential) {
+                var error = Authenticator.insufficientScope(required: missing, granted: credential.grantedScopes)
+                error.extraHeaders = [
+                    ("X-Accepted-OAuth-Scopes", route.scope.legacy),
+                    ("X-OAuth-Scopes", credential.grantedScopes.joined(separator: ", ")),
+                ]
+                throw error
+            }
+            return credential
+        }
+    }
+
+    /// The headers Bitbucket adds for token requests: scopes, and the scaled rate limit that only access
+    /// tokens see on `/repositories/*`.
+    private func addAuthHeaders(_ response: inout MockResponse, route: Route, credential: MockCredential?, path: [String]) {
+        guard let credential else { return }
+        response.setHeader("X-Accepted-OAuth-Scopes", route.scope.legacy)
+        response.setHeader("X-OAuth-Scopes", credential.grantedScopes.joined(separator: ", "))
+        if credential.isAccessToken, path.count > 1, path[1] == "repositories" {
+            response.setHeader("X-RateLimit-Limit", "1000")
+            response.setHeader("X-RateLimit-Resource", "api")
+        }
+    }
+
+    static func apiError(for error: ContentError) -> APIError {
+        switch error {
+        case .unknownRevision(let revision): return APIError.notFound("Commit \"\(revision)\" not found")
+        case .alreadyExists(let name): return APIError.badRequest("\"\(name)\" already exists.")
+        case .invalid(let reason): return APIError.badRequest(reason)
+        case .conflict(let reason): return APIError(409, "Conflict", detail: .string(reason))
+        }
+    }
+}

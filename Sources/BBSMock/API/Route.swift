@@ -1,0 +1,100 @@
+import Foundation
+
+/// One REST operation: method, path pattern, the scope it needs and its handler.
+///
+/// Patterns use `{name}` for one path segment and `{name*}` for the rest of the path (zero or more
+/// segments), which is how branch names with slashes and `src` file paths arrive.
+struct Route {
+    enum Segment: Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest(String)
+    }
+
+    let method: String
+    let pattern: String
+    let segments: [Segment]
+    let scope: ScopeRequirement
+    /// GETs on a public repository's resources work without credentials, as on Bitbucket.
+    let publicRepositoryRead: Bool
+    let handler: (RouteContext) throws -> MockResponse
+
+    init(
+        _ method: String, _ pattern: String, scope: ScopeRequirement, publicRepositoryRead: Bool = false,
+        _ handler: @escaping (RouteContext) throws -> MockResponse
+    ) {
+        self.method = method
+        self.pattern = pattern
+        self.scope = scope
+        self.publicRepositoryRead = publicRepositoryRead
+        self.handler = handler
+        self.segments = pattern.split(separator: "/").map { part in
+            if part.hasPrefix("{") && part.hasSuffix("*}") { return .rest(String(part.dropFirst().dropLast(2))) }
+            if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
+            return .literal(String(part))
+        }
+    }
+
+    /// Parameters when the path fits this pattern, whatever the method.
+    func match(_ path: [String]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        var index = 0
+        for segment in segments {
+            switch segment {
+            case .literal(let text):
+                guard index < path.count, path[index] == text else { return nil }
+                index += 1
+            case .parameter(let name):
+                guard index < path.count else { return nil }
+                parameters[name] = path[index]
+                index += 1
+            case .rest(let name):
+                parameters[name] = path[index...].joined(separator: "/")
+                index = path.count
+            }
+        }
+        return index == path.count ? parameters : nil
+    }
+}
+
+/// Everything a handler needs for one request.
+struct RouteContext {
+    let request: MockRequest
+    let parameters: [String: String]
+    let credential: MockCredential?
+    let state: MockState
+    let renderer: Renderer
+    let now: Date
+
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    func repository() throws -> MockRepository {
+        guard let repository = state.repository(parameter("workspace"), parameter("repo_slug")) else {
+            throw APIError.repositoryNotFound
+        }
+        return repository
+    }
+
+    /// The account acting: the credential's own (an access token's bot, or the Basic user).
+    func actor() throws -> MockAccount {
+        guard let credential else { throw Authenticator.unauthorized(nil) }
+        return credential.account
+    }
+
+    /// The request body as JSON; an empty body reads as `{}` because Bitbucket treats it so for POSTs
+    /// such as approve and merge.
+    func jsonBody() throws -> JSON {
+        if request.body.isEmpty { return .object(JSONObject()) }
+        if request.header("content-type")?.contains("application/x-www-form-urlencoded") == true {
+            let text = String(decoding: request.body, as: UTF8.self)
+            return .object(JSONObject(MockRequest.parseQuery(Substring(text)).map { ($0.name, JSON.string($0.value)) }))
+        }
+        do {
+            return try JSON.parse(request.body)
+        } catch {
+            throw APIError(400, "Bad request", detail: .string("The request body is not valid JSON: \(error)"))
+        }
+    }
+
+    func json(_ value: JSON, status: Int = 200) -> MockResponse { .json(value, status: status) }
+}

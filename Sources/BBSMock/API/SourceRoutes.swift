@@ -1,0 +1,52 @@
+import Foundation
+
+enum SourceRoutes {
+    static let base = RepositoryRoutes.repositoryPath
+
+    static let routes: [Route] = [
+        Route("GET", base + "/src", scope: .repository, publicRepositoryRead: true, redirectToMainBranch),
+        Route("GET", base + "/src/{commit}/{path*}", scope: .repository, publicRepositoryRead: true, browse),
+    ]
+
+    /// Bitbucket redirects `/src` to the root listing at the main branch's head commit.
+    static func redirectToMainBranch(_ context: RouteContext) throws -> MockResponse {
+        let repository = try context.repository()
+        guard let head = try repository.content.branch(named: repository.mainBranch)?.target else {
+            throw APIError.notFound("This repository is empty.")
+        }
+        let query = context.request.rawQueryString
+        let location = "\(context.renderer.repositoryAPI(repository))/src/\(head)/" + (query.isEmpty ? "" : "?" + query)
+        return MockResponse(status: 302, headers: [("Location", location)])
+    }
+
+    static func browse(_ context: RouteContext) throws -> MockResponse {
+        let repository = try context.repository()
+        let revision = context.parameter("commit")
+        let path = context.parameter("path")
+        guard let hash = try repository.content.resolve(revision) else {
+            throw APIError.notFound("Commit not found")
+        }
+        guard let node = try repository.content.lookup(path, at: hash) else {
+            throw APIError.notFound("No such file or directory: \(path)")
+        }
+        let wantsMeta = context.request.queryValue("format") == "meta"
+        switch node {
+        case .file(let data):
+            let entry = TreeEntryInfo(path: path, kind: .file(size: data.count))
+            if wantsMeta { return context.json(context.renderer.treeEntry(entry, at: hash, in: repository)) }
+            let type = MimeTypes.forPath(path) ?? (String(data: data, encoding: .utf8) != nil ? "text/plain" : "application/octet-stream")
+            return MockResponse(status: 200, headers: [
+                ("Content-Type", type),
+                ("Content-Disposition", "attachment; filename=\"\((path as NSString).lastPathComponent)\""),
+                ("ETag", "\"\(SHA1.hex(data))\""),
+            ], body: data)
+        case .directory(let entries):
+            if wantsMeta {
+                let entry = TreeEntryInfo(path: path.trimmingCharacters(in: CharacterSet(charactersIn: "/")), kind: .directory)
+                return context.json(context.renderer.treeEntry(entry, at: hash, in: repository))
+            }
+            let items = entries.map { context.renderer.treeEntry($0, at: hash, in: repository) }
+            return context.json(try Pagination(context.request).numberedPage(try filterAndSort(items, request: context.request)))
+        }
+    }
+}

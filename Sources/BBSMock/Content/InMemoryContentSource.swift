@@ -1,0 +1,124 @@
+import Foundation
+
+/// Refs, commits and files held in memory: the default content of every repository until a
+/// git-backed source replaces it.
+public final class InMemoryContentSource: RepositoryContentSource, @unchecked Sendable {
+    // Not locked here: the service calls every content source with its own lock held.
+    private var commits: [String: GitCommit] = [:]
+    private var trees: [String: [String: Data]] = [:]
+    private var branchTargets: [String: String] = [:]
+    private var tagsByName: [String: GitTag] = [:]
+
+    public init() {}
+
+    public func branches() throws -> [GitBranchRef] {
+        branchTargets.map { GitBranchRef(name: $0.key, target: $0.value) }
+            .sorted { NaturalOrder.less($0.name, $1.name) }
+    }
+
+    public func tags() throws -> [GitTag] {
+        tagsByName.values.sorted { NaturalOrder.less($0.name, $1.name) }
+    }
+
+    public func resolve(_ revision: String) throws -> String? {
+        if let target = branchTargets[revision] { return target }
+        if let tag = tagsByName[revision] { return tag.target }
+        if commits[revision] != nil { return revision }
+        let lowered = revision.lowercased()
+        guard lowered.count >= 4, lowered.allSatisfy(\.isHexDigit) else { return nil }
+        let matches = commits.keys.filter { $0.hasPrefix(lowered) }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    public func commit(_ hash: String) throws -> GitCommit? { commits[hash] }
+
+    public func log(include: [String], exclude: [String]) throws -> [GitCommit] {
+        let starts = include.isEmpty ? Array(branchTargets.values) : include
+        let excluded = reachable(from: exclude)
+        let included = reachable(from: starts).subtracting(excluded)
+        return included.compactMap { commits[$0] }.sorted(by: Self.newestFirst)
+    }
+
+    public func lookup(_ path: String, at hash: String) throws -> TreeLookup? {
+        guard let files = trees[hash] else { return nil }
+        let trimmed = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        if let data = files[trimmed] { return .file(data) }
+        let prefix = trimmed.isEmpty ? "" : trimmed + "/"
+        var directories: Set<String> = []
+        var entries: [TreeEntryInfo] = []
+        for (filePath, data) in files where filePath.hasPrefix(prefix) {
+            let rest = filePath.dropFirst(prefix.count)
+            if let slash = rest.firstIndex(of: "/") {
+                directories.insert(prefix + rest[..<slash])
+            } else {
+                entries.append(TreeEntryInfo(path: filePath, kind: .file(size: data.count)))
+            }
+        }
+        guard !entries.isEmpty || !directories.isEmpty || trimmed.isEmpty else { return nil }
+        // Directories first, then files, each by name: the order `git ls-tree` gives for typical trees.
+        let directoryEntries = directories.sorted().map { TreeEntryInfo(path: $0, kind: .directory) }
+        return .directory(directoryEntries + entries.sorted { $0.path < $1.path })
+    }
+
+    public func snapshot(at hash: String) throws -> [String: Data] {
+        guard let files = trees[hash] else { throw ContentError.unknownRevision(hash) }
+        return files
+    }
+
+    public func writeCommit(_ draft: CommitDraft) throws -> GitCommit {
+        for parent in draft.parents where commits[parent] == nil { throw ContentError.unknownRevision(parent) }
+        var files = draft.parents.first.flatMap { trees[$0] } ?? [:]
+        for (path, data) in draft.changes { files[path] = data }
+        let hash = Self.hash(of: draft, files: files)
+        let commit = GitCommit(
+            hash: hash, parents: draft.parents, author: draft.author, committer: draft.committer,
+            message: draft.message)
+        commits[hash] = commit
+        trees[hash] = files
+        return commit
+    }
+
+    public func setBranch(_ name: String, to hash: String) throws {
+        guard commits[hash] != nil else { throw ContentError.unknownRevision(hash) }
+        branchTargets[name] = hash
+    }
+
+    public func deleteBranch(_ name: String) throws -> Bool { branchTargets.removeValue(forKey: name) != nil }
+
+    public func setTag(_ tag: GitTag) throws {
+        guard commits[tag.target] != nil else { throw ContentError.unknownRevision(tag.target) }
+        guard tagsByName[tag.name] == nil else { throw ContentError.alreadyExists(tag.name) }
+        tagsByName[tag.name] = tag
+    }
+
+    public func deleteTag(_ name: String) throws -> Bool { tagsByName.removeValue(forKey: name) != nil }
+
+    private func reachable(from starts: [String]) -> Set<String> {
+        var seen: Set<String> = []
+        var pending = starts
+        while let hash = pending.popLast() {
+            guard seen.insert(hash).inserted, let commit = commits[hash] else { continue }
+            pending.append(contentsOf: commit.parents)
+        }
+        return seen
+    }
+
+    private static func newestFirst(_ lhs: GitCommit, _ rhs: GitCommit) -> Bool {
+        if lhs.committer.date != rhs.committer.date { return lhs.committer.date > rhs.committer.date }
+        if lhs.parents.contains(rhs.hash) { return true }
+        if rhs.parents.contains(lhs.hash) { return false }
+        return lhs.hash < rhs.hash
+    }
+
+    /// Hashes the same ingredients git does (tree, parents, people, times, message), so equal histories get
+    /// equal hashes across runs and different ones never collide in practice.
+    private static func hash(of draft: CommitDraft, files: [String: Data]) -> String {
+        let tree = files.keys.sorted().map { "\($0)\0\(SHA1.hex(files[$0]!))" }.joined(separator: "\n")
+        var text = "tree \(SHA1.hex(tree))\n"
+        for parent in draft.parents { text += "parent \(parent)\n" }
+        text += "author \(draft.author.raw) \(Int(draft.author.date.timeIntervalSince1970)) +0000\n"
+        text += "committer \(draft.committer.raw) \(Int(draft.committer.date.timeIntervalSince1970)) +0000\n\n"
+        text += draft.message
+        return SHA1.hex("commit \(text.utf8.count)\0" + text)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// One repository of a fixture: metadata, then commits (each may move a branch), explicit branch heads,
+/// tags, pull requests and pipelines. Commits are written through the repository's content source, so a
+/// git-backed source receives the same history.
+struct RepositoryFixture {
+    let json: JSON
+    let workspace: String
+    let path: String
+    let baseTime: Date
+    let state: MockState
+
+    /// Fixture-local commit ids (`"id": "c1"`) to real hashes.
+    private final class Labels {
+        var hashes: [String: String] = [:]
+    }
+
+    func build() throws -> MockRepository {
+        let slug = try FixtureLoader.string(json["slug"], at: path + ".slug").lowercased()
+        let createdOn = try FixtureLoader.date(json["created_on"], default: baseTime, at: path + ".created_on")
+        let projectKey = json["project"]?.stringValue
+        if let projectKey { state.ensureProject(projectKey, in: workspace, createdOn: createdOn) }
+        let repository = MockRepository(
+            workspace: workspace, slug: slug, name: json["name"]?.stringValue, description: json["description"]?.stringValue ?? "",
+            isPrivate: json["is_private"]?.boolValue ?? true, projectKey: projectKey,
+            language: json["language"]?.stringValue ?? "", mainBranch: json["mainbranch"]?.stringValue ?? "main",
+            createdOn: createdOn, content: state.contentFactory())
+        if let size = json["size"]?.intValue { repository.size = size }
+        let labels = Labels()
+        var latest = createdOn
+        for (index, commit) in (json["commits"]?.arrayValue ?? []).enumerated() {
+            let written = try writeCommit(commit, index: index, repository: repository, labels: labels, createdOn: createdOn)
+            latest = max(latest, written.committer.date)
+        }
+        for (name, target) in json["branches"]?.objectValue?.pairs ?? [] {
+            try repository.content.setBranch(name, to: try resolve(target, labels, repository, at: "\(path).branches.\(name)"))
+        }
+        for (index, tag) in (json["tags"]?.arrayValue ?? []).enumerated() {
+            try addTag(tag, at: "\(path).tags[\(index)]", repository: repository, labels: labels)
+        }
+        repository.updatedOn = try FixtureLoader.date(json["updated_on"], default: latest, at: path + ".updated_on")
+        for (index, pullRequest) in (json["pullrequests"]?.arrayValue ?? []).enumerated() {
+            repository.pullRequests.append(
+                try PullRequestFixture.build(pullRequest, at: "\(path).pullrequests[\(index)]", id: index + 1,
+                    repository: repository, state: state, resolve: { try resolve($0, labels, repository, at: $1) },
+                    defaultDate: latest))
+        }
+        for (index, pipeline) in (json["pipelines"]?.arrayValue ?? []).enumerated() {
+            repository.pipelines.append(
+                try PipelineFixture.build(pipeline, at: "\(path).pipelines[\(index)]", buildNumber: index + 1,
+                    repository: repository, state: state, resolve: { try resolve($0, labels, repository, at: $1) },
+                    defaultDate: latest))
+        }
+        return repository
+    }
+
+    private func resolve(_ value: JSON?, _ labels: Labels, _ repository: MockRepository, at path: String) throws -> String {
+        let text = try FixtureLoader.string(value, at: path)
+        if let hash = labels.hashes[text] { return hash }
+        if let hash = try repository.content.resolve(text) { return hash }
+        throw FixtureError(path, "'\(text)' names no commit id, branch, tag or hash")
+    }
+
+    private func writeCommit(_ commit: JSON, index: Int, repository: MockRepository, labels: Labels, createdOn: Date) throws
+        -> GitCommit
+    {
+        let at = "\(path).commits[\(index)]"
+        let branch = commit["branch"]?.stringValue ?? repository.mainBranch
+        let parents: [String]
+        if let listed = commit["parents"]?.arrayValue {
+            parents = try listed.enumerated().map { try resolve($0.element, labels, repository, at: "\(at).parents[\($0.offset)]") }
+        } else {
+            // By default a commit goes on top of its branch, or of the main branch when the branch is new.
+            parents = [try repository.content.branch(named: branch)?.target
+                ?? repository.content.branch(named: repository.mainBranch)?.target].compactMap { $0 }
+        }
+        let date = try FixtureLoader.date(
+            commit["date"], default: createdOn.addingTimeInterval(Double(index + 1) * 3 * 3600), at: at + ".date")
+        var changes: [String: Data?] = [:]
+        for (file, content) in commit["files"]?.objectValue?.pairs ?? [] {
+            changes[file] = content.isNull ? .some(nil) : Data((content.stringValue ?? content.serialized()).utf8)
+        }
+        let author = try FixtureLoader.signature(commit["author"], date: date, state: state, at: at + ".author")
+        let written = try repository.content.writeCommit(
+            CommitDraft(parents: parents, message: commit["message"]?.stringValue ?? "Commit \(index + 1)",
+                author: author, changes: changes))
+        if let label = commit["id"]?.stringValue { labels.hashes[label] = written.hash }
+        try repository.content.setBranch(branch, to: written.hash)
+        return written
+    }
+
+    private func addTag(_ tag: JSON, at path: String, repository: MockRepository, labels: Labels) throws {
+        let name = try FixtureLoader.string(tag["name"], at: path + ".name")
+        let target = try resolve(tag["target"], labels, repository, at: path + ".target")
+        var tagger: GitSignature?
+        if let message = tag["message"]?.stringValue, !message.isEmpty {
+            let targetDate = try repository.content.commit(target)?.committer.date ?? baseTime
+            let date = try FixtureLoader.date(tag["date"], default: targetDate.addingTimeInterval(600), at: path + ".date")
+            tagger = try FixtureLoader.signature(tag["tagger"], date: date, state: state, at: path + ".tagger")
+        }
+        try repository.content.setTag(GitTag(name: name, target: target, message: tag["message"]?.stringValue, tagger: tagger))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// A repository's metadata and the things Bitbucket keeps beside git: pull requests and pipelines.
+/// Refs, commits and files live in `content`.
+public final class MockRepository: @unchecked Sendable {
+    public var uuid: String
+    public var workspace: String
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var isPrivate: Bool
+    public var projectKey: String?
+    public var language: String
+    public var mainBranch: String
+    public var forkPolicy: String
+    public var hasIssues: Bool
+    public var hasWiki: Bool
+    /// Kept as metadata rather than measured, so listing many repositories never walks their histories.
+    public var size: Int
+    public var createdOn: Date
+    public var updatedOn: Date
+    public var content: any RepositoryContentSource
+    public var pullRequests: [MockPullRequest] = []
+    public var pipelines: [MockPipeline] = []
+
+    public var fullName: String { "\(workspace)/\(slug)" }
+
+    public init(
+        workspace: String, slug: String, name: String? = nil, description: String = "", isPrivate: Bool = true,
+        projectKey: String? = nil, language: String = "", mainBranch: String = "main", createdOn: Date,
+        content: any RepositoryContentSource
+    ) {
+        self.uuid = StableID.uuid("repository:\(workspace)/\(slug)")
+        self.workspace = workspace
+        self.slug = slug
+        self.name = name ?? slug
+        self.description = description
+        self.isPrivate = isPrivate
+        self.projectKey = projectKey
+        self.language = language
+        self.mainBranch = mainBranch
+        self.forkPolicy = isPrivate ? "no_public_forks" : "allow_forks"
+        self.hasIssues = false
+        self.hasWiki = false
+        self.size = 40_960 + Int(SHA1.digest(Data(slug.utf8))[0]) * 1_024
+        self.createdOn = createdOn
+        self.updatedOn = createdOn
+        self.content = content
+    }
+
+    var nextPullRequestID: Int { (pullRequests.map(\.id).max() ?? 0) + 1 }
+    var nextBuildNumber: Int { (pipelines.map(\.buildNumber).max() ?? 0) + 1 }
+
+    func pullRequestIndex(_ id: Int) -> Int? { pullRequests.firstIndex { $0.id == id } }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import BBSMock
+import Foundation
+
+@main
+struct BBSMockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bbs-mock",
+        abstract: "A fake Bitbucket Cloud REST API 2.0 on loopback, for testing bbs scripts offline.",
+        discussion: """
+            Prints `listening on http://HOST:PORT` as its first line of output, then serves until SIGTERM or \
+            SIGINT. REST lives under /2.0; control endpoints (faults, request log, reset, seed) under /_mock/ \
+            (GET /_mock/help lists them).
+
+            Credentials: `Authorization: Bearer TOKEN`, Basic `x-token-auth:TOKEN`, or a --basic user. Scopes \
+            are OAuth 2 scopes (repository, repository:write, pullrequest, pipeline, account, ...) or API-token \
+            scopes (read:repository:bitbucket, ...). With no --token and no --basic, the token `mock-token` \
+            with every scope is accepted.
+            """)
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one.")
+    var port = 0
+
+    @Option(name: .customLong("token"), help: ArgumentHelp(
+        "Accept an access token: VALUE or VALUE:scope,scope (no scopes = all). Repeatable.", valueName: "VALUE[:scopes]"))
+    var tokens: [String] = []
+
+    @Option(name: .customLong("basic"), help: ArgumentHelp(
+        "Accept Basic credentials (API token or app password style). Repeatable.", valueName: "USER:SECRET[:scopes]"))
+    var basics: [String] = []
+
+    @Option(help: ArgumentHelp("Serve this state instead of the default (format: Sources/BBSMock/README.md).", valueName: "FILE"))
+    var fixture: String?
+
+    @Option(help: ArgumentHelp("Origin for links in responses (default: the Host the client used).", valueName: "URL"))
+    var publicURL: String?
+
+    @Flag(help: "Print the default fixture (a starting point for --fixture) and exit.")
+    var printDefaultFixture = false
+
+    @Flag(help: "Print every route with the scope it requires and exit.")
+    var listRoutes = false
+
+    @Flag(help: "Log server activity to stderr.")
+    var verbose = false
+
+    func run() async throws {
+        if printDefaultFixture {
+            print(try JSON.parse(DefaultFixture.text).serialized(pretty: true))
+            return
+        }
+        if listRoutes {
+            for route in MockService.routeCatalogue {
+                print("\(route.operation)\t\(route.legacyScope)\t\(route.granularScopes.joined(separator: ","))")
+            }
+            return
+        }
+        let credentials = try makeCredentials()
+        let fixtureURL = fixture.map { URL(fileURLWithPath: $0) }
+        let configuration = MockService.Configuration(credentials: credentials) {
+            if let fixtureURL { return try MockService.Configuration.fixtureState(fixtureURL) }
+            return try MockService.Configuration.defaultState()
+        }
+        let service: MockService
+        do {
+            service = try MockService(configuration: configuration)
+        } catch {
+            throw ValidationError("cannot load state: \(error)")
+        }
+        let server = MockServer(
+            service: service, host: host, port: port, publicURL: publicURL, logLevel: verbose ? .info : .warning)
+        let printedHost = host
+        try await server.run { boundPort in
+            print("listening on http://\(MockServer.urlHost(printedHost)):\(boundPort)")
+            fflush(stdout)
+        }
+    }
+
+    private func makeCredentials() throws -> [MockCredential] {
+        let now = Date(timeIntervalSince1970: 1_704_067_200)
+        do {
+            var credentials = try tokens.enumerated().map { try MockCredential.token(spec: $0.element, index: $0.offset, createdOn: now) }
+            credentials += try basics.map { try MockCredential.basic(spec: $0, createdOn: now) }
+            if credentials.isEmpty {
+                FileHandle.standardError.write(Data("bbs-mock: no --token or --basic given; accepting token 'mock-token' with every scope\n".utf8))
+                credentials = [try MockCredential.token(spec: "mock-token", index: 0, createdOn: now)]
+            }
+            return credentials
+        } catch let error as CredentialSpecError {
+            throw ValidationError(error.description)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// The `bbs` command: run a script file, `-e CODE`, or stdin; `check` files without
+// running them. Exit codes: 0 ok, 1 runtime error, 2 usage, 3 syntax/resolve error,
+// 4 auth/permission, 5 network/rate limit, 130 interrupted.
+
+import ArgumentParser
+import BBSLanguage
+import BBSRuntime
+import Foundation
+
+let bbsVersion = "0.1.0"
+
+struct BBS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bbs",
+        abstract: "Run bbs scripts that automate Bitbucket Cloud.",
+        discussion: """
+        Examples:
+          bbs deploy.bbs v1.2          run a script with arguments (available as `args`)
+          bbs -e 'print(1 + 2)'        run code given on the command line
+          echo 'print("hi")' | bbs -   read the script from standard input
+          bbs check scripts/*.bbs      parse and resolve without running
+
+        Scripts can start with `#!/usr/bin/env bbs` and be run directly after `chmod +x`.
+        Everything after the script path is passed to the script, flags included.
+
+        Exit codes: 0 success, 1 runtime error, 2 usage error, 3 syntax or resolve error,
+        4 authentication or permission failure, 5 network or rate-limit failure, 130 interrupted.
+        """,
+        version: bbsVersion,
+        subcommands: [Run.self, Check.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a script (the default when no subcommand is given).",
+        shouldDisplay: false
+    )
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE instead of a file.", valueName: "CODE"))
+    var code: String?
+
+    @Option(name: .long, help: ArgumentHelp("Bitbucket API base URL (env BBS_API_URL).", valueName: "URL"))
+    var apiURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Bitbucket git base URL (env BBS_GIT_URL).", valueName: "URL"))
+    var gitURL: String?
+
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("The script file (`-` for stdin), then the script's own arguments.", valueName: "FILE [ARGS...]"))
+    var arguments: [String] = []
+
+    mutating func run() throws {
+        let source: SourceFile
+        var scriptArgs = arguments
+        if let code {
+            source = SourceFile(path: "-e", text: code)
+        } else if let first = scriptArgs.first {
+            scriptArgs.removeFirst()
+            if first == "-" {
+                source = SourceFile(path: "<stdin>", text: readStandardInput())
+            } else {
+                guard let text = readScript(first) else { throw ExitCode(2) }
+                source = SourceFile(path: first, text: text)
+            }
+        } else if isatty(STDIN_FILENO) == 0 {
+            source = SourceFile(path: "<stdin>", text: readStandardInput())
+        } else {
+            FileHandle.standardError.write(Data((BBS.helpMessage() + "\n").utf8))
+            throw ExitCode(2)
+        }
+        var options = RuntimeOptions()
+        options.scriptArguments = scriptArgs
+        if let apiURL { options.apiURL = apiURL }
+        if let gitURL { options.gitURL = gitURL }
+        throw ExitCode(ScriptRunner.run(source, options: options))
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse and resolve scripts without running them; exit 3 if any has an error."
+    )
+
+    @Argument(help: ArgumentHelp("Scripts to check.", valueName: "FILE"))
+    var files: [String]
+
+    mutating func run() throws {
+        let runtime = Runtime(options: RuntimeOptions())
+        var failed = false
+        for path in files {
+            guard let text = readScript(path) else { throw ExitCode(2) }
+            let file = SourceFile(path: path, text: text)
+            switch runtime.interpreter.prepare(file, globals: GlobalStore()) {
+            case .success: print("\(path): ok")
+            case .failure(let e):
+                failed = true
+                FileHandle.standardError.write(Data(e.render(color: useColor()).utf8))
+            }
+        }
+        if failed { throw ExitCode(3) }
+    }
+}
+
+func readScript(_ path: String) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
+        FileHandle.standardError.write(Data("bbs: cannot run '\(path)': \(reason)\n".utf8))
+        return nil
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("bbs: '\(path)' is not UTF-8 text\n".utf8))
+        return nil
+    }
+    return text
+}
+
+func readStandardInput() -> String {
+    String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+}
+
+func useColor() -> Bool {
+    isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+}
+
+// argument-parser exits 64 on a usage error; bbs promises 2.
+do {
+    var command = try BBS.parseAsRoot()
+    try command.run()
+    exit(0)
+} catch {
+    let code = BBS.exitCode(for: error)
+    if code == .success {
+        BBS.exit(withError: error)
+    }
+    if error is ExitCode {
+        exit(code.rawValue)
+    }
+    let message = BBS.fullMessage(for: error)
+    if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    exit(code == .validationFailure ? 2 : code.rawValue)
+}

@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+@testable import BBSTransport
+
+final class RedactionTests: XCTestCase {
+    /// Characters that change under percent- and base64-encoding, so every form differs from the raw one.
+    let canary = "CANARY-9f3e/a+b=c d"
+
+    func everyForm(of secret: String, user: String) -> [String] {
+        let strict = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let percent = secret.addingPercentEncoding(withAllowedCharacters: strict)!
+        return [
+            secret,
+            percent,
+            percent.replacingOccurrences(of: "%2F", with: "%2f").replacingOccurrences(of: "%2B", with: "%2b"),
+            percent.replacingOccurrences(of: "%20", with: "+"),
+            secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!,
+            Data(secret.utf8).base64EncodedString(),
+            Data("\(user):\(secret)".utf8).base64EncodedString(),
+            Data("x-token-auth:\(secret)".utf8).base64EncodedString(),
+        ]
+    }
+
+    func testRedactorMasksRawPercentEncodedAndBase64Forms() {
+        let redactor = Redactor()
+        redactor.register(canary, usernames: ["jdoe"])
+
+        for form in everyForm(of: canary, user: "jdoe") {
+            let redacted = redactor.redact("before \(form) after")
+            XCTAssertEqual(redacted, "before *** after", "form \(form)")
+        }
+        XCTAssertEqual(redactor.redact("nothing secret"), "nothing secret")
+    }
+
+    func testRegisteringACredentialCoversItsBasicHeader() {
+        let redactor = Redactor()
+        redactor.register(Credential.basic(username: "dev@example.com", password: canary))
+        let header = "Basic " + Data("dev@example.com:\(canary)".utf8).base64EncodedString()
+        XCTAssertEqual(redactor.redact("Authorization: \(header)"), "Authorization: Basic ***")
+    }
+
+    func testEmptySecretsAreIgnored() {
+        let redactor = Redactor()
+        redactor.register("")
+        XCTAssertFalse(redactor.hasSecrets)
+        XCTAssertEqual(redactor.redact("text"), "text")
+    }
+
+    func testCanaryTokenAppearsNowhereInTraceOrErrors() async throws {
+        let encoded = canary.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let basic = Data("x-token-auth:\(canary)".utf8).base64EncodedString()
+        let other = try ScriptedServer(routes: ["/leak": [.json(400, ["type": "error", "error": [
+            "message": "token \(canary) rejected",
+            "detail": "header was Basic \(basic)",
+            "fields": ["token": [encoded]],
+        ]])]])
+        let api = try ScriptedServer(routes: [
+            "/2.0/user": [.json(200, ["ok": true], headers: [("X-Echo", canary)])],
+            "/2.0/bounce": [.redirect(302, to: other.baseURL + "/leak?token=\(encoded)")],
+        ])
+        let trace = LineCollector()
+        let transport = try makeTransport(api: api.apiBaseURL, credential: .bearer(token: canary), trace: trace)
+
+        _ = try await transport.send(APIRequest("/user", query: [URLQueryItem(name: "access_token", value: canary)]))
+        let error = await expectTransportError { _ = try await transport.send(APIRequest("/bounce")) }
+        let unreachable = await expectTransportError {
+            _ = try await transport.send(APIRequest("http://127.0.0.1:\(unusedLoopbackPort())/\(encoded)"))
+        }
+
+        XCTAssertEqual(api.requests.first?.header("Authorization"), "Bearer \(canary)", "the server does get the token")
+        let everything = [trace.text, String(describing: error!), error!.message, error!.detail ?? "", error!.fields ?? "",
+                          error!.url ?? "", String(describing: unreachable!)].joined(separator: "\n")
+        XCTAssertTrue(trace.text.contains("authorization: Bearer ***"), trace.text)
+        XCTAssertTrue(error!.message.contains("***"), error!.message)
+        for form in everyForm(of: canary, user: "x-token-auth") + ["CANARY", encoded] {
+            XCTAssertFalse(everything.contains(form), "'\(form)' leaked into:\n\(everything)")
+        }
+        await transport.shutdown()
+    }
+
+    func testTraceHasOneLinePerRequestAndResponse() async throws {
+        let api = try ScriptedServer(routes: ["/2.0/user": [.json(200, [:], headers: [
+            ("X-RateLimit-Limit", "1000"), ("X-RateLimit-Resource", "api"),
+        ])]])
+        let trace = LineCollector()
+        let transport = try makeTransport(api: api.apiBaseURL, credential: .basic(username: "u", password: "pw-secret"),
+                                          trace: trace)
+
+        _ = try await transport.send(APIRequest("/user"))
+
+        XCTAssertEqual(trace.lines.count, 2, trace.text)
+        XCTAssertEqual(trace.lines.first, "→ GET \(api.baseURL)/2.0/user authorization: Basic ***")
+        let responseLine = trace.lines.last ?? ""
+        XCTAssertTrue(responseLine.hasPrefix("← 200 GET \(api.baseURL)/2.0/user "), responseLine)
+        XCTAssertNotNil(responseLine.range(of: #" \d+ms "#, options: .regularExpression), responseLine)
+        XCTAssertTrue(responseLine.hasSuffix("x-ratelimit-limit: 1000 x-ratelimit-resource: api"), responseLine)
+        await transport.shutdown()
+    }
+
+    func testProxyPasswordIsRedacted() throws {
+        let proxy = try ProxySettings(environment: ["HTTPS_PROXY": "http://proxyuser:pr0xy-pass@127.0.0.1:3128"])
+        let transport = try makeTransport(api: URL(string: "https://api.bitbucket.org/2.0")!, proxy: proxy)
+        XCTAssertEqual(transport.redactor.redact("pw=pr0xy-pass"), "pw=***")
+    }
+}
+
+final class DryRunTests: XCTestCase {
+    func testWritesAreShownNotSentAndReadsStillGo() async throws {
+        let api = try ScriptedServer(routes: ["/2.0/x": [.json(200, ["ok": true])]])
+        let sink = LineCollector()
+        let transport = try makeTransport(api: api.apiBaseURL, credential: .bearer(token: "tok-dry"), dryRunSink: sink)
+
+        for method in ["POST", "PUT", "PATCH", "DELETE"] {
+            let body: [UInt8]? = method == "DELETE" ? nil : Array(#"{"name":"tok-dry"}"#.utf8)
+            let response = try await transport.send(APIRequest(method: method, "/x", body: body))
+            XCTAssertTrue(response.isDryRun)
+            XCTAssertEqual(response.status, 0)
+            XCTAssertEqual(response.attempts, 0)
+        }
+        XCTAssertTrue(api.requests.isEmpty, "a dry run sends no write")
+        XCTAssertEqual(sink.lines.count, 4, sink.text)
+        XCTAssertEqual(sink.lines.first, #"DRY-RUN POST \#(api.baseURL)/2.0/x body (18 bytes): {"name":"***"}"#)
+        XCTAssertEqual(sink.lines.last, "DRY-RUN DELETE \(api.baseURL)/2.0/x")
+
+        let read = try await transport.send(APIRequest("/x"))
+        XCTAssertFalse(read.isDryRun)
+        XCTAssertEqual(read.status, 200)
+        XCTAssertEqual(api.requests.count, 1)
+        await transport.shutdown()
+    }
+}

@@ -1,0 +1,8 @@
+-- Recursive fib(30): function-call overhead. Prints 832040.
+local function fib(n)
+  if n < 2 then
+    return n
+  end
+  return fib(n - 1) + fib(n - 2)
+end
+print(fib(30))
