@@ -78,6 +78,11 @@ let package = Package(
             name: "BBSLanguageTests",
             dependencies: ["BBSLanguage", "BBSRuntime"]
         ),
+        // Runs Tests/golden/**/*.bbs through the real binary; depends on it so it is built.
+        .testTarget(
+            name: "GoldenTests",
+            dependencies: ["bbs"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -40,6 +40,14 @@ public enum JSON {
         return writer.out.string
     }
 
+    /// `stringify` as UTF-8 bytes, for request bodies and files: skips building (and
+    /// validating) a String.
+    public static func stringifyBytes(_ v: Value, indent: Int = 0) throws(ScriptError) -> [UInt8] {
+        var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
+        try writer.write(v)
+        return writer.out.bytes
+    }
+
     /// A parse error naming the byte offset (0-based) and the line and column (1-based,
     /// columns in characters) where the input stopped making sense.
     static func error(_ what: String, offset: Int, in bytes: UnsafeRawBufferPointer) -> ScriptError {
@@ -83,7 +91,8 @@ private struct JSONParser {
     let keys = ScratchStack<String>()
     /// Reused for strings that contain escapes.
     var unescaped: [UInt8] = []
-    let keyCache = KeyCache()
+    /// Made on the first long key, so small documents do not pay for its table.
+    lazy var keyCache = KeyCache()
 
     init(_ start: UnsafePointer<UInt8>, count: Int) {
         self.start = start
@@ -208,32 +217,63 @@ private struct JSONParser {
     mutating func string(isKey: Bool = false) throws(ScriptError) -> String {
         p += 1
         let s = p
-        scanPlain()
+        let ascii = scanPlain()
         guard p < end else { throw failure("unterminated string", at: s - 1) }
         guard p.pointee == Byte.quote else { return try escapedString(from: s) }
         let n = p - s
         p += 1
-        if isKey && n > 15 { return keyCache.intern(s, n) }
-        return String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
+        if isKey && n > 15, let cached = keyCache.lookup(s, n) { return cached }
+        let text = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
+        if !ascii { try checkUTF8(text, s, n) }
+        if isKey && n > 15 { keyCache.insert(text) }
+        return text
+    }
+
+    /// RFC 8259 requires UTF-8, so invalid bytes are an error rather than silently
+    /// repaired. Decoding replaces them with U+FFFD, so only text containing U+FFFD
+    /// (rare) needs the exact check against its source bytes.
+    func checkUTF8(_ text: String, _ s: UnsafePointer<UInt8>, _ n: Int) throws(ScriptError) {
+        var text = text
+        guard text.withUTF8({ JSONParser.containsReplacementCharacter($0) }) else { return }
+        var parser = Unicode.UTF8.ForwardParser()
+        var bytes = UnsafeBufferPointer(start: s, count: n).makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &bytes) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return
+            case .error: throw failure("invalid UTF-8", at: s + offset)
+            }
+        }
+    }
+
+    static func containsReplacementCharacter(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i + 2 < utf8.count {
+            if utf8[i] == 0xEF && utf8[i + 1] == 0xBF && utf8[i + 2] == 0xBD { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Advances `p` to the first quote, backslash or control character (or the end),
-    /// eight bytes at a time where possible.
+    /// eight bytes at a time where possible. Returns whether every byte passed was ASCII.
     @inline(__always)
-    mutating func scanPlain() {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    mutating func scanPlain() -> Bool {
+        var seen: UInt64 = 0
         while end - p >= 8 {
             let x = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            let q = x ^ (ones &* 0x22), b = x ^ (ones &* 0x5C)
-            let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((x &- ones &* 0x20) & ~x)
-            if special & highs != 0 { break }
+            if hasQuoteBackslashOrControl(x) { break }
+            seen |= x
             p += 8
         }
         while p < end {
             let c = p.pointee
-            if c == Byte.quote || c == Byte.backslash || c < 0x20 { return }
+            if c == Byte.quote || c == Byte.backslash || c < 0x20 { break }
+            seen |= UInt64(c)
             p += 1
         }
+        return seen & 0x8080_8080_8080_8080 == 0
     }
 
     mutating func escapedString(from s: UnsafePointer<UInt8>) throws(ScriptError) -> String {
@@ -245,7 +285,10 @@ private struct JSONParser {
             if c == Byte.quote {
                 unescaped.append(contentsOf: UnsafeBufferPointer(start: run, count: p - run))
                 p += 1
-                return String(decoding: unescaped, as: UTF8.self)
+                let text = String(decoding: unescaped, as: UTF8.self)
+                // Escapes only add valid UTF-8, so any invalid bytes are in the raw text.
+                try checkUTF8(text, s, p - 1 - s)
+                return text
             }
             if c < 0x20 { throw failure("control character in string") }
             if c == Byte.backslash {
@@ -254,7 +297,7 @@ private struct JSONParser {
                 run = p
             } else {
                 p += 1
-                scanPlain()
+                _ = scanPlain()
             }
         }
     }
@@ -276,7 +319,8 @@ private struct JSONParser {
         case UInt8(ascii: "u"): appendScalar(try unicodeEscape(backslash))
         default:
             p = backslash
-            throw failure("invalid escape '\\\(String(decoding: [c], as: UTF8.self))'")
+            let shown = c > 0x20 && c < 0x7F ? " '\\\(Character(Unicode.Scalar(c)))'" : ""
+            throw failure("invalid escape\(shown)")
         }
     }
 
@@ -408,7 +452,8 @@ private struct JSONParser {
     static let powersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { acc, _ in acc * 10 } }
 
     /// Clinger's fast path: a mantissa below 2^53 scaled by an exactly representable power
-    /// of ten rounds correctly in one operation. Anything else goes through strtod.
+    /// of ten rounds correctly in one operation. Anything else goes through the standard
+    /// library's correctly rounded, locale-independent `Double(String)`.
     static func exactDouble(_ mantissa: UInt64, _ exponent: Int) -> Double? {
         guard mantissa <= UInt64(1) << 53, exponent >= -22, exponent <= 22 else {
             return mantissa == 0 ? 0.0 : nil
@@ -491,15 +536,27 @@ final class ScratchStack<Element> {
 final class KeyCache {
     private var table: [String?] = Array(repeating: nil, count: 256)
 
-    func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+    private var lastSlot = 0
+
+    /// The cached String with exactly these bytes, if any; remembers the slot for `insert`.
+    func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> String? {
         var h: UInt32 = 2_166_136_261
         for i in 0..<n { h = (h ^ UInt32(p[i])) &* 16_777_619 }
-        let slot = Int(h & 255)
-        let bytes = UnsafeBufferPointer(start: p, count: n)
-        if let cached = table[slot], cached.utf8.elementsEqual(bytes) { return cached }
-        let s = String(decoding: bytes, as: UTF8.self)
-        table[slot] = s
-        return s
+        lastSlot = Int(h & 255)
+        if var cached = table[lastSlot], cached.utf8.count == n, cached.withUTF8({ KeyCache.equal($0.baseAddress!, p, n) }) {
+            return cached
+        }
+        return nil
+    }
+
+    /// Caches `key` (made from the bytes the last `lookup` missed) in that lookup's slot.
+    func insert(_ key: String) {
+        table[lastSlot] = key
+    }
+
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for i in 0..<n where a[i] != b[i] { return false }
+        return true
     }
 }
 

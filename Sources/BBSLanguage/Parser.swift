@@ -140,6 +140,8 @@ public struct Parser {
     }
 
     private mutating func endOfStatement() throws(ParseFailure) {
+        // A statement that ends with a block needs no separator: `if a { b } c` is fine.
+        if pos > 0 && tokens[pos - 1].kind == .rbrace { return }
         switch kind {
         case .newline, .semicolon: advance()
         case .rbrace, .eof: break

@@ -3,8 +3,8 @@
 // concatenating Strings, because printing a large API response must stay cheap.
 
 public enum Printer {
-    /// Deeper than this, a nested list or map prints as `[...]` / `{...}` instead of
-    /// recursing further, so a pathological value cannot exhaust the native stack.
+    /// Deeper than this, a nested list or map prints as `[...]` / `{...}`: the same bound
+    /// JSON has, so no value is too deep to print.
     public static let maxDepth = 10_000
 
     /// `print(v)`: a string prints bare, everything else as `repr`.
@@ -110,27 +110,24 @@ struct NestedWriter<Style: WriterStyle> {
                 pending = nil
                 try begin(v)
             }
+            // Fields are read in place: copying the frame would retain its arrays per element.
             guard let top = frames.indices.last else { return }
             let i = frames[top].next
-            let frame = frames[top]
-            guard i < frame.values.count else {
-                end(frame.kind)
+            let kind = frames[top].kind
+            guard i < frames[top].values.count else {
+                end(kind)
                 continue
             }
             frames[top].next = i + 1
-            switch frame.kind {
-            case .list:
+            if kind != .substitute {
                 if i > 0 { out.ascii(style.itemSeparator) }
                 newline(depth)
-            case .map:
-                if i > 0 { out.ascii(style.itemSeparator) }
-                newline(depth)
-                out.quoted(frame.keys[i])
-                out.ascii(style.keySeparator)
-            case .substitute:
-                break
+                if kind == .map {
+                    out.quoted(frames[top].keys[i])
+                    out.ascii(style.keySeparator)
+                }
             }
-            pending = frame.values[i]
+            pending = frames[top].values[i]
         }
     }
 
@@ -152,8 +149,9 @@ struct NestedWriter<Style: WriterStyle> {
             guard let replacement = try style.substitute(o) else { return try style.scalar(v, out) }
             // On the path too: a host whose JSON form contains the host is a cycle, even
             // though each `jsonValue` may build a fresh map.
-            guard path.enter(ObjectIdentifier(o)) else {
-                return try style.cannotEnter(isMap: false, tooDeep: false, out)
+            let tooDeep = frames.count >= 2 * style.maxDepth
+            guard !tooDeep, path.enter(ObjectIdentifier(o)) else {
+                return try style.cannotEnter(isMap: false, tooDeep: tooDeep, out)
             }
             frames.append(Frame(kind: .substitute, keys: [], values: [replacement]))
         default:
@@ -235,6 +233,7 @@ final class ByteWriter {
     deinit { base.deallocate() }
 
     var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     @inline(__always)
     func reserve(_ extra: Int) {
@@ -258,19 +257,19 @@ final class ByteWriter {
         count += 1
     }
 
-    func bytes(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    func append(_ p: UnsafePointer<UInt8>, count n: Int) {
         reserve(n)
         (base + count).update(from: p, count: n)
         count += n
     }
 
     func ascii(_ s: StaticString) {
-        bytes(s.utf8Start, s.utf8CodeUnitCount)
+        append(s.utf8Start, count: s.utf8CodeUnitCount)
     }
 
     func text(_ s: String) {
         var s = s
-        s.withUTF8 { buf in if let p = buf.baseAddress { bytes(p, buf.count) } }
+        s.withUTF8 { buf in if let p = buf.baseAddress { append(p, count: buf.count) } }
     }
 
     func repeated(_ b: UInt8, _ n: Int) {
@@ -313,17 +312,21 @@ final class ByteWriter {
             var run = 0
             var i = 0
             while i < n {
+                if n - i >= 8 && !hasQuoteBackslashOrControl(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let c = p[i]
                 if c >= 0x20 && c != 0x22 && c != 0x5C {
                     i += 1
                     continue
                 }
-                bytes(p + run, i - run)
+                append(p + run, count: i - run)
                 escape(c)
                 i += 1
                 run = i
             }
-            bytes(p + run, n - run)
+            append(p + run, count: n - run)
             byte(UInt8(ascii: "\""))
         }
     }
@@ -355,4 +358,14 @@ final class ByteWriter {
         base[count + 5] = hex.utf8Start[Int(c & 0xF)]
         count += 6
     }
+}
+
+/// Whether any of the eight bytes in `x` is `"`, `\` or below 0x20: the bytes a JSON string
+/// must escape. Lets string scanning skip plain text a word at a time.
+@inline(__always)
+func hasQuoteBackslashOrControl(_ x: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let q = x ^ (ones &* 0x22), b = x ^ (ones &* 0x5C)
+    let found = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((x &- ones &* 0x20) & ~x)
+    return found & (ones &* 0x80) != 0
 }

@@ -46,17 +46,17 @@ final class HTTPClientSet: @unchecked Sendable {
 
     func client(for proxy: ProxyServer?) throws(TransportError) -> HTTPClient {
         let route: Route = proxy.map { .proxy($0) } ?? .direct
-        return try lock.withLock { () throws(TransportError) -> HTTPClient in
-            guard !isShutDown else {
-                throw TransportError(kind: .configuration, message: "the transport has been shut down")
-            }
-            if let existing = clients[route] { return existing }
-            var configuration = baseConfiguration
-            configuration.proxy = proxy.map(Self.ahcProxy)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            clients[route] = client
-            return client
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isShutDown else {
+            throw TransportError(kind: .configuration, message: "the transport has been shut down")
         }
+        if let existing = clients[route] { return existing }
+        var configuration = baseConfiguration
+        configuration.proxy = proxy.map(Self.ahcProxy)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        clients[route] = client
+        return client
     }
 
     func shutdown() async {

@@ -33,11 +33,9 @@ public struct ProxySettings: Sendable, Equatable {
             }
             return nil
         }
-        let fallback = value("all_proxy", "ALL_PROXY")
-        self.httpsProxy = try value("https_proxy", "HTTPS_PROXY").map(ProxyServer.init(parsing:))
-            ?? fallback.map(ProxyServer.init(parsing:))
-        self.httpProxy = try value("http_proxy", "HTTP_PROXY").map(ProxyServer.init(parsing:))
-            ?? fallback.map(ProxyServer.init(parsing:))
+        let fallback = try value("all_proxy", "ALL_PROXY").map(ProxyServer.init(parsing:))
+        self.httpsProxy = try value("https_proxy", "HTTPS_PROXY").map(ProxyServer.init(parsing:)) ?? fallback
+        self.httpProxy = try value("http_proxy", "HTTP_PROXY").map(ProxyServer.init(parsing:)) ?? fallback
         self.noProxy = NoProxyRules(value("no_proxy", "NO_PROXY") ?? "")
     }
 
@@ -93,8 +91,8 @@ public struct ProxyServer: Sendable, Hashable, CustomStringConvertible {
         }
         self.host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         self.port = components.port ?? 1080
-        self.username = components.user?.removingPercentEncoding ?? components.user
-        self.password = components.password?.removingPercentEncoding ?? components.password
+        self.username = components.percentEncodedUser.map { $0.removingPercentEncoding ?? $0 }
+        self.password = components.percentEncodedPassword.map { $0.removingPercentEncoding ?? $0 }
     }
 
     /// Never shows the proxy's credentials.

@@ -41,7 +41,7 @@ public struct RetryPolicy: Sendable {
         maxDelay: TimeInterval = 20,
         maxTotalWait: TimeInterval = 60,
         random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
-        sleep: @escaping @Sendable (TimeInterval) async -> Void = RetryPolicy.taskSleep,
+        sleep: @escaping @Sendable (TimeInterval) async -> Void = { await RetryPolicy.taskSleep($0) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.maxAttempts = max(1, maxAttempts)
@@ -58,7 +58,7 @@ public struct RetryPolicy: Sendable {
     public static let idempotentMethods: Set<String> = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]
     public static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
-    @Sendable public static func taskSleep(_ seconds: TimeInterval) async {
+    public static func taskSleep(_ seconds: TimeInterval) async {
         guard seconds > 0 else { return }
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
     }

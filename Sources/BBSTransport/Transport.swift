@@ -85,7 +85,7 @@ public final class Transport: @unchecked Sendable {
     /// Sends `request`, retrying per `config.retry`. Throws for network failures and, unless
     /// `request.throwsOnHTTPError` is false, for HTTP statuses of 400 and above.
     public func send(_ request: APIRequest) async throws(TransportError) -> APIResponse {
-        let url = try url(for: request)
+        let url = try self.url(for: request)
         if config.dryRun, request.isWrite {
             tracer.dryRun(method: request.method, url: url, headers: request.headers, body: request.body)
             return APIResponse(status: 0, headers: [:], body: [], url: url, attempts: 0, isDryRun: true)
@@ -226,7 +226,7 @@ extension Transport {
                 for name in Tracer.sensitiveHeaders { scriptHeaders.remove(name) }
             }
             var headers = scriptHeaders
-            if let credential, origin == startOrigin, boundOrigins.contains(origin), !headers.contains("authorization") {
+            if let credential = self.credential, origin == startOrigin, boundOrigins.contains(origin), !headers.contains("authorization") {
                 guard origin.scheme == "https" || IPAddress.isLoopback(origin.host) else {
                     return .failure(ClassifiedFailure(
                         kind: .configuration, phase: .permanent,

@@ -42,7 +42,7 @@ public struct TransportConfig: Sendable {
         maxResponseBytes: Int = 256 << 20,
         maxRedirects: Int = 5,
         trace: Bool = false,
-        traceSink: @escaping @Sendable (String) -> Void = TransportConfig.standardErrorSink,
+        traceSink: @escaping @Sendable (String) -> Void = { TransportConfig.standardErrorSink($0) },
         dryRun: Bool = false
     ) {
         self.apiBaseURL = apiBaseURL
@@ -60,7 +60,7 @@ public struct TransportConfig: Sendable {
         self.dryRun = dryRun
     }
 
-    @Sendable public static func standardErrorSink(_ line: String) {
+    public static func standardErrorSink(_ line: String) {
         // One write per line keeps lines from parallel workers whole.
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -134,16 +134,13 @@ struct ErrorEnvelope {
     }
 
     private static func text(_ value: Any?) -> String? {
-        switch value {
-        case nil, is NSNull: return nil
-        case let string as String: return string
-        case let number as NSNumber: return number.stringValue
-        case let some?:
-            guard JSONSerialization.isValidJSONObject(some),
-                  let data = try? JSONSerialization.data(withJSONObject: some, options: [.sortedKeys, .withoutEscapingSlashes])
-            else { return String(describing: some) }
-            return String(decoding: data, as: UTF8.self)
-        }
+        guard let value, !(value is NSNull) else { return nil }
+        if let string = value as? String { return string }
+        if let number = value as? NSNumber { return number.stringValue }
+        guard JSONSerialization.isValidJSONObject(value),
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return String(describing: value) }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -68,7 +68,9 @@ struct BBSMockCommand: AsyncParsableCommand {
         do {
             service = try MockService(configuration: configuration)
         } catch {
-            throw ValidationError("cannot load state: \(error)")
+            // A broken fixture is not a usage error: say what is wrong without the usage text.
+            FileHandle.standardError.write(Data("bbs-mock: cannot load state: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         let server = MockServer(
             service: service, host: host, port: port, publicURL: publicURL, logLevel: verbose ? .info : .warning)

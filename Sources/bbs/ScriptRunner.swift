@@ -44,10 +44,24 @@ enum ScriptRunner {
             return 1
         case .thrown(let e):
             var text = Diagnostics.render(file: e.file, at: e.location, severity: "error", message: e.message, color: useColor())
-            for frame in e.trace { text += "    in \(frame)\n" }
+            text += traceText(e.trace)
             interpreter.err.write(text)
             return exitCode(forKind: e.kind)
         }
+    }
+
+    /// Call sites, innermost first; a run of identical lines (deep recursion) is folded.
+    static func traceText(_ trace: [String]) -> String {
+        var text = ""
+        var index = 0
+        while index < trace.count {
+            var end = index + 1
+            while end < trace.count && trace[end] == trace[index] { end += 1 }
+            text += "    in \(trace[index])\n"
+            if end - index > 1 { text += "    ... the line above repeated \(end - index - 1) more times\n" }
+            index = end
+        }
+        return text
     }
 
     static func exitCode(forKind kind: String) -> Int32 {

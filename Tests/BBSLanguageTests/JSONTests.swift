@@ -2,7 +2,7 @@ import XCTest
 @testable import BBSLanguage
 
 /// The message of the error `body` throws, or nil if it does not throw.
-private func errorMessage(_ body: () throws -> Void) -> String? {
+private func jsonErrorMessage(_ body: () throws -> Void) -> String? {
     do {
         try body()
         return nil
@@ -14,11 +14,11 @@ private func errorMessage(_ body: () throws -> Void) -> String? {
     }
 }
 
-private func parseError(_ text: String) -> String? {
-    errorMessage { _ = try JSON.parse(text) }
+private func jsonParseError(_ text: String) -> String? {
+    jsonErrorMessage { _ = try JSON.parse(text) }
 }
 
-private func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Value {
+private func parsedJSON(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Value {
     do {
         return try JSON.parse(text)
     } catch {
@@ -27,35 +27,35 @@ private func parse(_ text: String, file: StaticString = #filePath, line: UInt = 
     }
 }
 
-private func roundTrip(_ text: String) throws -> String {
+private func jsonRoundTrip(_ text: String) throws -> String {
     try JSON.stringify(try JSON.parse(text))
 }
 
 final class JSONParseTests: XCTestCase {
     func testScalars() {
-        guard case .null = parse("null") else { return XCTFail() }
-        guard case .bool(true) = parse(" true "), case .bool(false) = parse("false") else { return XCTFail() }
-        guard case .string("hi") = parse("\"hi\"") else { return XCTFail() }
+        guard case .null = parsedJSON("null") else { return XCTFail() }
+        guard case .bool(true) = parsedJSON(" true "), case .bool(false) = parsedJSON("false") else { return XCTFail() }
+        guard case .string("hi") = parsedJSON("\"hi\"") else { return XCTFail() }
     }
 
     func testIntFloatDistinction() {
-        guard case .int(1) = parse("1") else { return XCTFail("1 is an int") }
-        guard case .float(let a) = parse("1.0"), a == 1.0 else { return XCTFail("1.0 is a float") }
-        guard case .float(let b) = parse("1e2"), b == 100.0 else { return XCTFail("1e2 is a float") }
-        guard case .float(let c) = parse("1E+2"), c == 100.0 else { return XCTFail() }
-        guard case .int(-42) = parse("-42") else { return XCTFail() }
-        guard case .int(0) = parse("-0") else { return XCTFail("-0 is the int 0") }
-        guard case .float(let z) = parse("-0.0"), z == 0, z.sign == .minus else { return XCTFail("-0.0 keeps its sign") }
+        guard case .int(1) = parsedJSON("1") else { return XCTFail("1 is an int") }
+        guard case .float(let a) = parsedJSON("1.0"), a == 1.0 else { return XCTFail("1.0 is a float") }
+        guard case .float(let b) = parsedJSON("1e2"), b == 100.0 else { return XCTFail("1e2 is a float") }
+        guard case .float(let c) = parsedJSON("1E+2"), c == 100.0 else { return XCTFail() }
+        guard case .int(-42) = parsedJSON("-42") else { return XCTFail() }
+        guard case .int(0) = parsedJSON("-0") else { return XCTFail("-0 is the int 0") }
+        guard case .float(let z) = parsedJSON("-0.0"), z == 0, z.sign == .minus else { return XCTFail("-0.0 keeps its sign") }
     }
 
     func testInt64Boundaries() {
-        guard case .int(Int.max) = parse("9223372036854775807") else { return XCTFail() }
-        guard case .int(Int.min) = parse("-9223372036854775808") else { return XCTFail() }
-        guard case .float(let d) = parse("9223372036854775808"), d == 9223372036854775808.0 else {
+        guard case .int(Int.max) = parsedJSON("9223372036854775807") else { return XCTFail() }
+        guard case .int(Int.min) = parsedJSON("-9223372036854775808") else { return XCTFail() }
+        guard case .float(let d) = parsedJSON("9223372036854775808"), d == 9223372036854775808.0 else {
             return XCTFail("beyond Int64 becomes a float")
         }
-        guard case .float(let e) = parse("-9223372036854775809"), e == -9223372036854775809.0 else { return XCTFail() }
-        guard case .float(let f) = parse("123456789012345678901234567890"), f == 1.2345678901234568e29 else {
+        guard case .float(let e) = parsedJSON("-9223372036854775809"), e == -9223372036854775809.0 else { return XCTFail() }
+        guard case .float(let f) = parsedJSON("123456789012345678901234567890"), f == 1.2345678901234568e29 else {
             return XCTFail()
         }
     }
@@ -68,22 +68,22 @@ final class JSONParseTests: XCTestCase {
             "0.00000000000000000000000000000000000001", "4.9406564584124654e-324",
         ]
         for text in cases {
-            guard case .float(let d) = parse(text) else { return XCTFail(text) }
+            guard case .float(let d) = parsedJSON(text) else { return XCTFail(text) }
             XCTAssertEqual(d.bitPattern, Double(text)!.bitPattern, text)
         }
-        guard case .float(let inf) = parse("1e400"), inf == .infinity else { return XCTFail("overflow is inf") }
-        guard case .float(let tiny) = parse("1e-400"), tiny == 0 else { return XCTFail() }
+        guard case .float(let inf) = parsedJSON("1e400"), inf == .infinity else { return XCTFail("overflow is inf") }
+        guard case .float(let tiny) = parsedJSON("1e-400"), tiny == 0 else { return XCTFail() }
     }
 
     func testStringEscapes() {
-        guard case .string(let s) = parse(#""\"\\\/\b\f\n\r\t""#) else { return XCTFail() }
+        guard case .string(let s) = parsedJSON(#""\"\\\/\b\f\n\r\t""#) else { return XCTFail() }
         XCTAssertEqual(s, "\"\\/\u{8}\u{C}\n\r\t")
-        guard case .string(let u) = parse(#""caf\u00e9 \u4e2D \u0000 end""#) else { return XCTFail() }
+        guard case .string(let u) = parsedJSON(#""caf\u00e9 \u4e2D \u0000 end""#) else { return XCTFail() }
         XCTAssertEqual(u, "café 中 \u{0} end")
-        guard case .string(let raw) = parse("\"naïve 日本語 🚀\"") else { return XCTFail() }
+        guard case .string(let raw) = parsedJSON("\"naïve 日本語 🚀\"") else { return XCTFail() }
         XCTAssertEqual(raw, "naïve 日本語 🚀")
         // An escape after a long plain run exercises the word-at-a-time scanner's exit.
-        guard case .string(let long) = parse(#""abcdefghijklmnopqrstuvwxyz0123456789\n tail""#) else {
+        guard case .string(let long) = parsedJSON(#""abcdefghijklmnopqrstuvwxyz0123456789\n tail""#) else {
             return XCTFail()
         }
         XCTAssertEqual(long, "abcdefghijklmnopqrstuvwxyz0123456789\n tail")
@@ -101,21 +101,21 @@ final class JSONParseTests: XCTestCase {
             (#""\ud83d\u0041""#, "\u{FFFD}A"),
         ]
         for (json, expected) in cases {
-            guard case .string(let s) = parse(json) else { return XCTFail(json) }
+            guard case .string(let s) = parsedJSON(json) else { return XCTFail(json) }
             XCTAssertEqual(s, expected, json)
         }
     }
 
     func testInsertionOrderAndRepeatedKeys() throws {
-        guard case .map(let m) = parse(#"{"z": 1, "a": 2, "m": 3}"#) else { return XCTFail() }
+        guard case .map(let m) = parsedJSON(#"{"z": 1, "a": 2, "m": 3}"#) else { return XCTFail() }
         XCTAssertEqual(m.entries.keys, ["z", "a", "m"])
-        guard case .map(let d) = parse(#"{"b": 1, "a": 2, "b": 3}"#) else { return XCTFail() }
+        guard case .map(let d) = parsedJSON(#"{"b": 1, "a": 2, "b": 3}"#) else { return XCTFail() }
         XCTAssertEqual(d.entries.keys, ["b", "a"], "a repeated key keeps its first position")
         guard case .int(3)? = d.entries["b"] else { return XCTFail("and its last value") }
 
         // Past the linear-search size the map is hashed; repeats must behave the same.
         let many = (0..<20).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
-        guard case .map(let big) = parse("{\(many), \"k3\": 99}") else { return XCTFail() }
+        guard case .map(let big) = parsedJSON("{\(many), \"k3\": 99}") else { return XCTFail() }
         XCTAssertEqual(big.entries.count, 20)
         XCTAssertEqual(big.entries.keys.last, "k19")
         guard case .int(99)? = big.entries["k3"], case .int(19)? = big.entries["k19"] else { return XCTFail() }
@@ -123,7 +123,7 @@ final class JSONParseTests: XCTestCase {
 
     func testLongKeysAreShared() {
         // Long keys go through the parser's intern cache; equal keys must stay equal.
-        guard case .list(let l) = parse(#"[{"enforced_signed_commits": 1}, {"enforced_signed_commits": 2}]"#),
+        guard case .list(let l) = parsedJSON(#"[{"enforced_signed_commits": 1}, {"enforced_signed_commits": 2}]"#),
               case .map(let a) = l.items[0], case .map(let b) = l.items[1]
         else { return XCTFail() }
         XCTAssertEqual(a.entries.keys, ["enforced_signed_commits"])
@@ -136,14 +136,14 @@ final class JSONParseTests: XCTestCase {
         XCTAssertEqual(try JSON.stringify(try JSON.parse(bytes: bytes)), #"{"a":[1,2.5,"x"]}"#)
         let v = try bytes.withUnsafeBytes { raw in try JSON.parse(bytes: raw) }
         XCTAssertEqual(try JSON.stringify(v), #"{"a":[1,2.5,"x"]}"#)
-        XCTAssertEqual(errorMessage { _ = try JSON.parse(bytes: []) },
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.parse(bytes: []) },
                        "json.parse: unexpected end of input at byte 0 (line 1, column 1)")
     }
 
     func testRoundTripKeepsTextAndOrder() throws {
         let doc = #"{"pagelen":100,"values":[{"uuid":"{a1b2}","size":123456789012,"score":12.5,"is_private":true,"parent":null,"description":"line\n\"q\" \\ é 🚀","links":{"self":{"href":"https://x/y"}},"tags":[]}],"page":1,"next":"https://api.bitbucket.org/2.0/x?page=2","empty":{}}"#
-        XCTAssertEqual(try roundTrip(doc), doc)
-        XCTAssertEqual(try roundTrip("[1.0,1e2,-0.0,0.1]"), "[1.0,100.0,-0.0,0.1]")
+        XCTAssertEqual(try jsonRoundTrip(doc), doc)
+        XCTAssertEqual(try jsonRoundTrip("[1.0,1e2,-0.0,0.1]"), "[1.0,100.0,-0.0,0.1]")
     }
 
     func testErrorMessagesNameTheOffset() {
@@ -176,6 +176,7 @@ final class JSONParseTests: XCTestCase {
             ("\"abc", "unterminated string at byte 0 (line 1, column 1)"),
             ("[\"a\\", "unexpected end of input at byte 4 (line 1, column 5)"),
             ("\"a\\qb\"", "invalid escape '\\q' at byte 2 (line 1, column 3)"),
+            ("\"a\\\u{1}\"", "invalid escape at byte 2 (line 1, column 3)"),
             ("\"\\u12G4\"", "invalid \\u escape at byte 1 (line 1, column 2)"),
             ("\"\\u12", "unexpected end of input at byte 5 (line 1, column 6)"),
             ("\"a\tb\"", "control character in string at byte 2 (line 1, column 3)"),
@@ -185,21 +186,39 @@ final class JSONParseTests: XCTestCase {
             ("[\u{1}]", "unexpected byte 0x01 at byte 1 (line 1, column 2)"),
         ]
         for (text, expected) in cases {
-            XCTAssertEqual(parseError(text), "json.parse: " + expected, text.debugDescription)
+            XCTAssertEqual(jsonParseError(text), "json.parse: " + expected, text.debugDescription)
         }
-        XCTAssertEqual(errorMessage { _ = try JSON.parse(bytes: [0x5B, 0xFF, 0x5D]) },
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.parse(bytes: [0x5B, 0xFF, 0x5D]) },
                        "json.parse: unexpected byte 0xFF at byte 1 (line 1, column 2)")
+    }
+
+    func testInvalidUTF8InStringsIsAnError() {
+        // "ab<bad>" as a value, as an escaped value and as a long (cached) key.
+        let bad: [(bytes: [UInt8], offset: Int)] = [
+            (Array("[\"ab".utf8) + [0xC3, 0x28] + Array("\"]".utf8), 4),
+            (Array("[\"a\\n".utf8) + [0xFF] + Array("\"]".utf8), 5),
+            (Array("{\"a_key_longer_than_15".utf8) + [0xED, 0xA0, 0x80] + Array("\": 1}".utf8), 22),
+        ]
+        for (bytes, offset) in bad {
+            XCTAssertEqual(jsonErrorMessage { _ = try JSON.parse(bytes: bytes) }?.hasPrefix("json.parse: invalid UTF-8 at byte \(offset) "),
+                           true, "\(bytes)")
+        }
+        // A real U+FFFD, raw or escaped, is valid text.
+        guard case .string(let fffd)? = try? JSON.parse("\"\u{FFFD} \\ufffd \\n\"") else { return XCTFail() }
+        XCTAssertEqual(fffd, "\u{FFFD} \u{FFFD} \n")
+        let key = Array("[{\"a_key_longer_than_15\": 1}, {\"a_key_longer_than_15\": 2}]".utf8)
+        XCTAssertEqual(try? JSON.stringify(JSON.parse(bytes: key)), #"[{"a_key_longer_than_15":1},{"a_key_longer_than_15":2}]"#)
     }
 
     func testDeepNestingIsAnErrorNotACrash() {
         let limit = JSON.maxDepth
-        XCTAssertEqual(parseError(String(repeating: "[", count: limit + 1)),
+        XCTAssertEqual(jsonParseError(String(repeating: "[", count: limit + 1)),
                        "json.parse: nesting deeper than \(limit) at byte \(limit) (line 1, column \(limit + 1))")
-        XCTAssertEqual(parseError(String(repeating: "{\"a\":", count: 1_000_000)),
+        XCTAssertEqual(jsonParseError(String(repeating: "{\"a\":", count: 1_000_000)),
                        "json.parse: nesting deeper than \(limit) at byte \(limit * 5) (line 1, column \(limit * 5 + 1))")
         // Parser and writer keep their own stacks, so this runs on the test's ordinary thread.
         let deepest = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
-        XCTAssertEqual(try? roundTrip(deepest), deepest, "the deepest accepted document round-trips")
+        XCTAssertEqual(try? jsonRoundTrip(deepest), deepest, "the deepest accepted document round-trips")
     }
 }
 
@@ -216,6 +235,12 @@ final class JSONStringifyTests: XCTestCase {
         XCTAssertEqual(try JSON.stringify(.int(0)), "0")
     }
 
+    func testBytesMatchText() throws {
+        let v = try JSON.parse(#"{"a": ["é", 1.5, {"b": null}]}"#)
+        XCTAssertEqual(try JSON.stringifyBytes(v), Array(try JSON.stringify(v).utf8))
+        XCTAssertEqual(try JSON.stringifyBytes(v, indent: 2), Array(try JSON.stringify(v, indent: 2).utf8))
+    }
+
     func testPretty() throws {
         XCTAssertEqual(try JSON.stringify(sample(), indent: 2), "{\n  \"a\": 1,\n  \"b\": [\n    true,\n    null\n  ]\n}")
         let empties = Value.map(MapRef(["l": .list(ListRef()), "m": .map(MapRef())]))
@@ -227,9 +252,9 @@ final class JSONStringifyTests: XCTestCase {
     func testFloatsStayFloats() throws {
         let floats: [Value] = [.float(5), .float(3.5), .float(0.1), .float(-0.0), .float(1e20), .float(1e-7)]
         XCTAssertEqual(try JSON.stringify(.list(ListRef(floats))), "[5.0,3.5,0.1,-0.0,1e+20,1e-07]")
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.float(.nan)) }, "json.stringify: cannot represent nan")
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.float(.infinity)) }, "json.stringify: cannot represent inf")
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.float(-.infinity)) }, "json.stringify: cannot represent -inf")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.float(.nan)) }, "json.stringify: cannot represent nan")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.float(.infinity)) }, "json.stringify: cannot represent inf")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.float(-.infinity)) }, "json.stringify: cannot represent -inf")
     }
 
     func testStringEscaping() throws {
@@ -242,11 +267,11 @@ final class JSONStringifyTests: XCTestCase {
 
     func testFunctionsAndHostObjects() throws {
         let f = Value.function(NativeFunction("f", arity: 0...0) { _, _ in .null })
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.list(ListRef([f]))) },
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.list(ListRef([f]))) },
                        "json.stringify: cannot serialise a function")
         let secret = SecretValue(text: "hunter2", origin: "test")
         XCTAssertEqual(try JSON.stringify(.map(MapRef(["token": .object(secret)]))), #"{"token":"***"}"#)
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.object(HostObject())) },
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.object(HostObject())) },
                        "json.stringify: cannot serialise a value of type object")
         let err = ErrorValue(kind: "http", message: "nope", extra: ["status": .int(404)])
         XCTAssertEqual(try JSON.stringify(.object(err)), #"{"message":"nope","kind":"http","status":404}"#)
@@ -255,23 +280,41 @@ final class JSONStringifyTests: XCTestCase {
     func testCyclesAreErrors() throws {
         let l = ListRef([.int(1)])
         l.items.append(.list(l))
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.list(l)) }, "json.stringify: value contains itself")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.list(l)) }, "json.stringify: value contains itself")
         let m = MapRef()
         m.entries["inner"] = .list(ListRef([.map(m)]))
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.map(m), indent: 2) }, "json.stringify: value contains itself")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.map(m), indent: 2) }, "json.stringify: value contains itself")
         // An error whose fields contain the error itself: its JSON form is a fresh map each time.
         let e = ErrorValue(kind: "k", message: "m")
         e.fields["self"] = .object(e)
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(.object(e)) }, "json.stringify: value contains itself")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.object(e)) }, "json.stringify: value contains itself")
         // Sharing without a cycle is fine.
         let shared = Value.list(ListRef([.int(1)]))
         XCTAssertEqual(try JSON.stringify(.list(ListRef([shared, shared]))), "[[1],[1]]")
     }
 
+    func testSharingBelowTheLinearCycleCheckIsNotACycle() throws {
+        // Past 32 levels the cycle check also uses a set; leaving a container must clear it.
+        let shared = Value.list(ListRef([.int(1)]))
+        var v = Value.list(ListRef([shared, shared]))
+        for _ in 0..<40 { v = .list(ListRef([v])) }
+        let text = try JSON.stringify(v)
+        XCTAssertTrue(text.contains("[[1],[1]]"), text)
+        XCTAssertTrue(Printer.display(v).contains("[[1], [1]]"))
+    }
+
+    func testEndlessHostObjectsAreAnError() {
+        final class Endless: HostObject {
+            override var jsonValue: Value? { .object(Endless()) }
+        }
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.object(Endless())) },
+                       "json.stringify: nesting deeper than \(JSON.maxDepth)")
+    }
+
     func testTooDeepIsAnError() {
         var v = Value.int(0)
         for _ in 0..<(JSON.maxDepth + 1) { v = .list(ListRef([v])) }
-        XCTAssertEqual(errorMessage { _ = try JSON.stringify(v) }, "json.stringify: nesting deeper than \(JSON.maxDepth)")
+        XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(v) }, "json.stringify: nesting deeper than \(JSON.maxDepth)")
     }
 }
 

@@ -1,9 +1,9 @@
 import XCTest
 @testable import BBSLanguage
 
-private func list(_ items: Value...) -> Value { .list(ListRef(items)) }
+private func listValue(_ items: Value...) -> Value { .list(ListRef(items)) }
 
-private final class Widget: HostObject {
+private final class PrinterTestWidget: HostObject {
     override var typeName: String { "widget" }
 }
 
@@ -32,17 +32,17 @@ final class PrinterTests: XCTestCase {
     }
 
     func testCollections() {
-        XCTAssertEqual(Printer.display(list(.int(1), .string("a"), .null)), #"[1, "a", nil]"#)
+        XCTAssertEqual(Printer.display(listValue(.int(1), .string("a"), .null)), #"[1, "a", nil]"#)
         XCTAssertEqual(Printer.display(.map(MapRef(["k": .int(1)]))), #"{"k": 1}"#)
-        XCTAssertEqual(Printer.display(.map(MapRef(["k": .int(1), "b": list(.bool(true))]))), #"{"k": 1, "b": [true]}"#)
-        XCTAssertEqual(Printer.display(list()), "[]")
+        XCTAssertEqual(Printer.display(.map(MapRef(["k": .int(1), "b": listValue(.bool(true))]))), #"{"k": 1, "b": [true]}"#)
+        XCTAssertEqual(Printer.display(listValue()), "[]")
         XCTAssertEqual(Printer.display(.map(MapRef())), "{}")
-        XCTAssertEqual(Printer.display(list(.float(5), .float(0.5), list(.float(-1)))), "[5.0, 0.5, [-1.0]]")
-        XCTAssertEqual(Printer.repr(list(.string("x"))), Printer.display(list(.string("x"))))
+        XCTAssertEqual(Printer.display(listValue(.float(5), .float(0.5), listValue(.float(-1)))), "[5.0, 0.5, [-1.0]]")
+        XCTAssertEqual(Printer.repr(listValue(.string("x"))), Printer.display(listValue(.string("x"))))
     }
 
     func testStringsInsideCollectionsAreEscaped() {
-        let v = list(.string("say \"hi\"\n"), .string("back\\slash\t"), .string("é🚀"), .string("\u{1}"))
+        let v = listValue(.string("say \"hi\"\n"), .string("back\\slash\t"), .string("é🚀"), .string("\u{1}"))
         XCTAssertEqual(Printer.display(v), #"["say \"hi\"\n", "back\\slash\t", "é🚀", "\u0001"]"#)
         XCTAssertEqual(Printer.display(.map(MapRef(["a b\"": .null]))), #"{"a b\"": nil}"#)
     }
@@ -50,11 +50,11 @@ final class PrinterTests: XCTestCase {
     func testFunctionsAndHostObjects() {
         let f = Value.function(NativeFunction("json.parse", arity: 1...1) { _, _ in .null })
         XCTAssertEqual(Printer.display(f), "<fn json.parse>")
-        XCTAssertEqual(Printer.display(list(f)), "[<fn json.parse>]")
+        XCTAssertEqual(Printer.display(listValue(f)), "[<fn json.parse>]")
         let secret = Value.object(SecretValue(text: "hunter2", origin: "test"))
         XCTAssertEqual(Printer.display(secret), "***")
-        XCTAssertEqual(Printer.display(list(secret)), "[***]")
-        XCTAssertEqual(Printer.display(.object(Widget())), "<widget>")
+        XCTAssertEqual(Printer.display(listValue(secret)), "[***]")
+        XCTAssertEqual(Printer.display(.object(PrinterTestWidget())), "<widget>")
         XCTAssertEqual(Printer.display(.object(ErrorValue(kind: "value", message: "bad"))), "error(value): bad")
     }
 
@@ -69,8 +69,8 @@ final class PrinterTests: XCTestCase {
         outer.entries["items"] = .list(ListRef([.map(outer)]))
         XCTAssertEqual(Printer.display(.map(outer)), #"{"items": [{...}]}"#)
         // The same value twice, without a cycle, prints in full both times.
-        let shared = list(.int(1))
-        XCTAssertEqual(Printer.display(list(shared, shared)), "[[1], [1]]")
+        let shared = listValue(.int(1))
+        XCTAssertEqual(Printer.display(listValue(shared, shared)), "[[1], [1]]")
     }
 
     func testDeepValuesAreCutOff() {

@@ -107,7 +107,7 @@ final class CredentialBindingTests: XCTestCase {
         let transport = try makeTransport(api: URL(string: "http://bitbucket.example.invalid/2.0")!,
                                           credential: .bearer(token: "tok-123"))
 
-        let error = await expectTransportError { try await transport.send(APIRequest("/user")) }
+        let error = await expectTransportError { _ = try await transport.send(APIRequest("/user")) }
 
         XCTAssertEqual(error?.kind, .configuration)
         XCTAssertTrue(error?.message.contains("plain http") ?? false, error?.message ?? "")

@@ -7,7 +7,7 @@ final class ErrorTests: XCTestCase {
         let api = try ScriptedServer(routes: ["/2.0/user": [.json(401, ["type": "error", "error": [
             "message": "Token is invalid, expired, or not supported for this endpoint.",
         ]], headers: [("WWW-Authenticate", #"Bearer realm="Bitbucket.org HTTP""#)])]])
-        let transport = try makeTransport(api: api.apiBaseURL, credential: .bearer(token: "expired"),
+        let transport = try makeTransport(api: api.apiBaseURL, credential: .bearer(token: "old-token-7d1"),
                                           retry: testRetryPolicy(SleepRecorder()))
 
         let error = await expectTransportError { _ = try await transport.send(APIRequest("/user")) }
@@ -41,7 +41,7 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error?.fields, #"{"src":["This field is required."]}"#)
         XCTAssertEqual(error?.errorID, "d23a1cc5178f7637f3d9bf2d13824258")
         XCTAssertEqual(error?.exitCode, 1)
-        let description = error.map(String.init(describing:)) ?? ""
+        let description = error.map { String(describing: $0) } ?? ""
         XCTAssertTrue(description.contains("HTTP 400"), description)
         XCTAssertTrue(description.contains("POST \(api.baseURL)/2.0/repositories/acme/r/pullrequests"), description)
         await transport.shutdown()

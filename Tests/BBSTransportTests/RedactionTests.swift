@@ -12,13 +12,23 @@ final class RedactionTests: XCTestCase {
         return [
             secret,
             percent,
-            percent.replacingOccurrences(of: "%2F", with: "%2f").replacingOccurrences(of: "%2B", with: "%2b"),
+            lowercasedEscapes(percent),
             percent.replacingOccurrences(of: "%20", with: "+"),
             secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!,
             Data(secret.utf8).base64EncodedString(),
             Data("\(user):\(secret)".utf8).base64EncodedString(),
             Data("x-token-auth:\(secret)".utf8).base64EncodedString(),
         ]
+    }
+
+    func lowercasedEscapes(_ text: String) -> String {
+        var result = ""
+        var hexDigitsLeft = 0
+        for character in text {
+            result += hexDigitsLeft > 0 ? character.lowercased() : String(character)
+            hexDigitsLeft = character == "%" ? 2 : max(0, hexDigitsLeft - 1)
+        }
+        return result
     }
 
     func testRedactorMasksRawPercentEncodedAndBase64Forms() {

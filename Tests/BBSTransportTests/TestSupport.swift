@@ -51,7 +51,7 @@ final class ListeningProcess {
         process.arguments = arguments
         let stdout = Pipe()
         process.standardOutput = stdout
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
         guard let line = Self.readFirstLine(stdout.fileHandleForReading, timeout: 30),
@@ -65,9 +65,11 @@ final class ListeningProcess {
         self.port = port
     }
 
+    /// SIGKILL, not `terminate()`: a child started from a Swift concurrency thread inherits that
+    /// thread's blocked signals, SIGTERM included, so it would never see a polite request to exit.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
@@ -113,7 +115,7 @@ struct Reply {
         Reply(status: status, headers: [("Location", location)], body: "")
     }
 
-    static let dropConnection = Reply(drop: true)
+    static var dropConnection: Reply { Reply(drop: true) }
 
     var jsonObject: [String: Any] {
         var object: [String: Any] = ["status": status, "headers": headers.map { [$0.0, $0.1] }, "body": body]
@@ -146,7 +148,7 @@ final class ScriptedServer {
         var arguments = [fixturesDirectory.appendingPathComponent("scripted_server.py").path,
                          "--script", directory.path("script.json"), "--log", directory.path("requests.log")]
         if let tls { arguments += ["--cert", tls.serverCertificate, "--key", tls.serverKey] }
-        FileManager.default.createFile(atPath: directory.path("requests.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.path("requests.log"), contents: nil)
         let script = directory.path("script.json")
         try Self.write(routes: routes, to: script)
         process = try ListeningProcess(executable: python, arguments: arguments, stderrPath: directory.path("stderr.log"))
@@ -186,7 +188,7 @@ final class ForwardProxy {
     init() throws {
         let python = try Tools.require(Tools.python3, "python3")
         directory = try TemporaryDirectory()
-        FileManager.default.createFile(atPath: directory.path("proxy.log"), contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.path("proxy.log"), contents: nil)
         process = try ListeningProcess(
             executable: python,
             arguments: [fixturesDirectory.appendingPathComponent("forward_proxy.py").path, "--log", directory.path("proxy.log")],
@@ -334,14 +336,17 @@ func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
     try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
 }
 
-/// Runs `body` and returns the `TransportError` it throws, failing the test if it returns.
-func expectTransportError(_ body: () async throws(TransportError) -> Void,
+/// Runs `body` and returns the `TransportError` it throws, failing the test if it returns or
+/// throws anything else.
+func expectTransportError(_ body: () async throws -> Void,
                           file: StaticString = #filePath, line: UInt = #line) async -> TransportError? {
-    do throws(TransportError) {
+    do {
         try await body()
         XCTFail("expected a TransportError", file: file, line: line)
-        return nil
-    } catch {
+    } catch let error as TransportError {
         return error
+    } catch {
+        XCTFail("expected a TransportError, got \(error)", file: file, line: line)
     }
+    return nil
 }

@@ -77,12 +77,14 @@ enum CoreBuiltins {
     }
 
     private static func toInt(_ args: Arguments) throws(ScriptError) -> Value {
-        let base: Int? = args.count > 1 ? try args.int(1, "base") : nil
-        if let base, !(2...36).contains(base) {
-            throw ScriptError.value("int: base must be between 2 and 36, not \(base)")
-        }
-        if base != nil, case .string = args[0] {} else if base != nil {
-            throw ScriptError.type("int: a base needs a string to convert, not \(args[0].typeName)")
+        if args.count > 1 {
+            let base = try args.int(1, "base")
+            guard (2...36).contains(base) else {
+                throw ScriptError.value("int: base must be between 2 and 36, not \(base)")
+            }
+            let text = try args.string(0, "text")
+            if let n = parseInt(text, base: base) { return .int(n) }
+            throw ScriptError.value("int: cannot convert \(quoted(args[0])) to int in base \(base)")
         }
         switch args[0] {
         case .int: return args[0]
@@ -94,7 +96,7 @@ enum CoreBuiltins {
             }
             return .int(Int(d))
         case .string(let s):
-            if let n = parseInt(s, base: base) { return .int(n) }
+            if let n = parseInt(s, base: nil) { return .int(n) }
             throw ScriptError.value("int: cannot convert \(quoted(args[0])) to int")
         default:
             throw ScriptError.type("int: expected a number, string or bool, not \(args[0].typeName)")

@@ -134,11 +134,7 @@ enum ListFunctional {
     /// before `b`.
     private static func sort(_ items: [Value], _ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         if args.isAbsent(0) {
-            var out = items
-            try StableSort.sort(&out) { (a: Value, b: Value) throws(ScriptError) -> Bool in
-                try compareValues(a, b, args.callee) < 0
-            }
-            return .list(ListRef(out))
+            return .list(ListRef(try StableSort.sorted(items, keys: items, callee: args.callee)))
         }
         let f = try args.callback(0, "function")
         if !f.wantsTwo {

@@ -52,7 +52,7 @@ enum ProcessBuiltins {
         do {
             try process.run()
         } catch {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': \(error.localizedDescription)")
+            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': \(reason(error))")
         }
 
         let drained = DispatchGroup()
@@ -79,6 +79,17 @@ enum ProcessBuiltins {
         result.entries["stdout"] = .string(String(decoding: out.data, as: UTF8.self))
         result.entries["stderr"] = .string(String(decoding: err.data, as: UTF8.self))
         return .map(result)
+    }
+
+    /// The errno text behind a failed launch; Foundation wraps it in a Cocoa error whose
+    /// own description ("The operation could not be completed") says nothing useful.
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return FileSystemBuiltins.reason(Int32(posix.code))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return FileSystemBuiltins.reason(Int32(ns.code)) }
+        return ns.localizedDescription
     }
 
     /// The argument list as strings. Numbers are written as they print; secrets and other

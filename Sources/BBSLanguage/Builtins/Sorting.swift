@@ -7,7 +7,7 @@ enum StableSort {
     /// Sorted runs of this length are built by insertion sort before merging.
     private static let runLength = 16
 
-    static func sort<T>(_ a: inout [T], by less: (T, T) throws(ScriptError) -> Bool) throws(ScriptError) {
+    static func sort<T, E: Error>(_ a: inout [T], by less: (T, T) throws(E) -> Bool) throws(E) {
         let n = a.count
         if n < 2 { return }
         var start = 0
@@ -61,9 +61,24 @@ enum StableSort {
     /// `items` ordered by `Value.compare` of their keys; keys are computed once each.
     static func sorted(_ items: [Value], keys: [Value], callee: String) throws(ScriptError) -> [Value] {
         var order = Array(items.indices)
+        if let ints = intsIfAll(keys) {
+            // The common case (ids, sizes, counts) skips the generic comparison entirely.
+            sort(&order) { (i: Int, j: Int) -> Bool in ints[i] < ints[j] }
+            return order.map { items[$0] }
+        }
         try sort(&order) { (i: Int, j: Int) throws(ScriptError) -> Bool in
             try compareValues(keys[i], keys[j], callee) < 0
         }
         return order.map { items[$0] }
+    }
+
+    private static func intsIfAll(_ values: [Value]) -> [Int]? {
+        var ints = [Int]()
+        ints.reserveCapacity(values.count)
+        for v in values {
+            guard case .int(let n) = v else { return nil }
+            ints.append(n)
+        }
+        return ints
     }
 }

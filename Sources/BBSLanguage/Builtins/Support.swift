@@ -138,7 +138,7 @@ func resolveIndex(_ i: Int, count: Int, allowEnd: Bool = false) -> Int? {
 }
 
 func indexError(_ callee: String, _ i: Int, count: Int, what: String = "list") -> ScriptError {
-    ScriptError.runtime("index", "\(callee): index \(i) out of range for a \(what) of \(count)")
+    ScriptError.runtime("index", "\(callee): index \(i) out of range for a \(what) of length \(count)")
 }
 
 /// `Value.compare` with the calling built-in named in its type error.

@@ -38,8 +38,7 @@ enum TimeBuiltins {
         guard let year = s.digits(4), s.eat("-"), let month = s.digits(2), s.eat("-"), let day = s.digits(2) else { return nil }
         guard (1...12).contains(month), (1...daysIn(month, year)).contains(day) else { return nil }
         var seconds = Double(daysFromCivil(year, month, day) * 86400)
-        s.skipSpaces()
-        if s.atEnd { return seconds }
+        if s.atEndIgnoringSpaces { return seconds }
 
         guard s.eat("T") || s.eat("t") || s.eat(" ") else { return nil }
         guard let hour = s.digits(2), s.eat(":"), let minute = s.digits(2) else { return nil }
@@ -125,6 +124,9 @@ private struct TextScanner {
     init(_ utf8: String.UTF8View) { bytes = Array(utf8) }
 
     var atEnd: Bool { i == bytes.count }
+
+    /// Whether only spaces are left, without consuming them (a space may separate date and time).
+    var atEndIgnoringSpaces: Bool { bytes[i...].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 
     mutating func eat(_ c: Unicode.Scalar) -> Bool {
         if i < bytes.count && bytes[i] == UInt8(ascii: c) {

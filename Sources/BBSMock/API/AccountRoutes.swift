@@ -6,9 +6,13 @@ enum AccountRoutes {
             context.json(context.renderer.fullAccount(try context.actor()))
         },
         Route("GET", "/2.0/workspaces", scope: .workspaces) { context in
-            let items = context.state.workspaces.map(context.renderer.workspace)
-            let filtered = try filterAndSort(items, request: context.request)
-            return context.json(try Pagination(context.request).numberedPage(filtered))
+            context.json(try Pagination(context.request).numberedPage(of: context.state.workspaces, render: context.renderer.workspace))
+        },
+        // The replacement for the deprecated `/workspaces`: one workspace_access entry per workspace.
+        Route("GET", "/2.0/user/workspaces", scope: .workspaceAccess) { context in
+            context.json(try Pagination(context.request).numberedPage(of: context.state.workspaces) { workspace in
+                ["type": "workspace_access", "administrator": false, "workspace": context.renderer.workspaceBase(workspace)]
+            })
         },
         Route("GET", "/2.0/workspaces/{workspace}", scope: .workspaces) { context in
             guard let workspace = context.state.workspace(context.parameter("workspace")) else {

@@ -27,10 +27,7 @@ enum PipelineRoutes {
         if let trigger = request.queryValue("trigger_type")?.uppercased() {
             pipelines = pipelines.filter { $0.trigger.rawValue == trigger }
         }
-        let items = pipelines.map { context.renderer.pipeline($0, in: repository) }
-        var sorted = items
-        if let sort = SortSpec(request.queryValue("sort")) { sorted = sort.apply(items) }
-        return context.json(try Pagination(request).numberedPage(sorted))
+        return context.json(try Pagination(request).numberedPage(of: pipelines) { context.renderer.pipeline($0, in: repository) })
     }
 
     static func get(_ context: RouteContext) throws -> MockResponse {

@@ -49,15 +49,20 @@ enum PullRequestRoutes {
             states.insert(state)
         }
         if states.isEmpty { states = [.open] }
-        let items = repository.pullRequests.filter { states.contains($0.state) }.sorted { $0.id > $1.id }
-            .map { context.renderer.pullRequest($0, in: repository, detailed: false) }
-        return context.json(try pagination.numberedPage(try filterAndSort(items, request: context.request)))
+        let pullRequests = repository.pullRequests.filter { states.contains($0.state) }.sorted { $0.id > $1.id }
+        // Reviewers and participants only when `fields` asks for them, as on Bitbucket.
+        let fields = context.request.queryValue("fields") ?? ""
+        let detailed = fields.contains("reviewers") || fields.contains("participants") || fields.contains("*")
+        return context.json(try pagination.numberedPage(of: pullRequests) {
+            context.renderer.pullRequest($0, in: repository, detailed: detailed)
+        })
     }
 
     static func listComments(_ context: RouteContext) throws -> MockResponse {
         let (repository, index) = try find(context)
         let pullRequest = repository.pullRequests[index]
-        let items = pullRequest.comments.map { context.renderer.comment($0, on: pullRequest, in: repository) }
-        return context.json(try Pagination(context.request).numberedPage(try filterAndSort(items, request: context.request)))
+        return context.json(try Pagination(context.request).numberedPage(of: pullRequest.comments) {
+            context.renderer.comment($0, on: pullRequest, in: repository)
+        })
     }
 }

@@ -13,8 +13,9 @@ enum RefRoutes {
         },
         Route("GET", base + "/refs/branches", scope: .repository, publicRepositoryRead: true) { context in
             let repository = try context.repository()
-            let items = try repository.content.branches().map { context.renderer.branch($0, in: repository) }
-            return context.json(try Pagination(context.request).numberedPage(try filterAndSort(items, request: context.request)))
+            return context.json(try Pagination(context.request).numberedPage(of: try repository.content.branches()) {
+                context.renderer.branch($0, in: repository)
+            })
         },
         Route("POST", base + "/refs/branches", scope: .repositoryWriteRead, createBranch),
         Route("GET", base + "/refs/branches/{name*}", scope: .repository, publicRepositoryRead: true) { context in
@@ -37,8 +38,9 @@ enum RefRoutes {
         },
         Route("GET", base + "/refs/tags", scope: .repository, publicRepositoryRead: true) { context in
             let repository = try context.repository()
-            let items = try repository.content.tags().map { context.renderer.tag($0, in: repository) }
-            return context.json(try Pagination(context.request).numberedPage(try filterAndSort(items, request: context.request)))
+            return context.json(try Pagination(context.request).numberedPage(of: try repository.content.tags()) {
+                context.renderer.tag($0, in: repository)
+            })
         },
         Route("POST", base + "/refs/tags", scope: .repositoryWriteRead, createTag),
         Route("GET", base + "/refs/tags/{name*}", scope: .repository, publicRepositoryRead: true) { context in

@@ -22,9 +22,8 @@ enum RepositoryRoutes {
         guard let workspace = context.state.workspace(slug) else {
             throw APIError.notFound("No workspace with identifier '\(slug)'.")
         }
-        let items = context.state.repositories.filter { $0.workspace == workspace.slug }.map(context.renderer.repository)
-        let filtered = try filterAndSort(items, request: context.request)
-        return context.json(try Pagination(context.request).numberedPage(filtered))
+        let repositories = context.state.repositories.filter { $0.workspace == workspace.slug }
+        return context.json(try Pagination(context.request).numberedPage(of: repositories, render: context.renderer.repository))
     }
 
     static func create(_ context: RouteContext) throws -> MockResponse {

@@ -31,6 +31,11 @@ struct RestAPI {
                 request: request, parameters: parameters, credential: credential, state: state,
                 renderer: Renderer(origin: request.origin, state: state), now: now)
             var response = try route.handler(context)
+            if let fields = request.queryValue("fields"), response.status < 300,
+                response.header("Content-Type") == "application/json", let body = try? JSON.parse(response.body)
+            {
+                response.body = PartialResponse.apply(fields, to: body).data()
+            }
             addAuthHeaders(&response, route: route, credential: credential, path: path)
             return request.method == "HEAD" ? MockResponse(status: response.status, headers: response.headers) : response
         } catch let error as APIError {

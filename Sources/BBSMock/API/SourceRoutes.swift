@@ -45,8 +45,9 @@ enum SourceRoutes {
                 let entry = TreeEntryInfo(path: path.trimmingCharacters(in: CharacterSet(charactersIn: "/")), kind: .directory)
                 return context.json(context.renderer.treeEntry(entry, at: hash, in: repository))
             }
-            let items = entries.map { context.renderer.treeEntry($0, at: hash, in: repository) }
-            return context.json(try Pagination(context.request).numberedPage(try filterAndSort(items, request: context.request)))
+            return context.json(try Pagination(context.request).numberedPage(of: entries) {
+                context.renderer.treeEntry($0, at: hash, in: repository)
+            })
         }
     }
 }

@@ -10,6 +10,7 @@ public struct ScopeRequirement: Sendable, Equatable {
     public static let account = ScopeRequirement(legacy: "account", granular: ["read:user:bitbucket"])
     public static let workspaces = ScopeRequirement(
         legacy: "account", granular: ["read:user:bitbucket", "read:workspace:bitbucket"])
+    public static let workspaceAccess = ScopeRequirement(legacy: "account", granular: ["read:workspace:bitbucket"])
     public static let repository = ScopeRequirement(legacy: "repository", granular: ["read:repository:bitbucket"])
     public static let repositoryWrite = ScopeRequirement(
         legacy: "repository:write", granular: ["write:repository:bitbucket"])

@@ -88,7 +88,8 @@ enum Seeder {
     private static func seedCommits(_ count: Int, repository: MockRepository, signature: (Date) -> GitSignature) throws -> Int {
         let content = repository.content
         var head = try content.branch(named: repository.mainBranch)?.target
-        var date = try head.flatMap { try content.commit($0)?.committer.date } ?? FixtureLoader.defaultBaseTime
+        // Newer than every existing commit, so the seeded ones come first in the history listing.
+        var date = try content.log(include: [], exclude: []).first?.committer.date ?? FixtureLoader.defaultBaseTime
         for index in 0..<count {
             date = date.addingTimeInterval(60)
             let commit = try content.writeCommit(CommitDraft(

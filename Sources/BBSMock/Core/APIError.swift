@@ -16,6 +16,10 @@ public struct APIError: Error, Sendable {
         self.fields = fields
     }
 
+    public init(_ status: Int, _ message: String, detail: String, fields: JSONObject? = nil) {
+        self.init(status, message, detail: .string(detail), fields: fields)
+    }
+
     public var envelope: JSON {
         var inner = JSONObject([("message", .string(message))])
         if let fields { inner["fields"] = .object(fields) }

@@ -11,8 +11,8 @@ public enum Timestamps {
         return formatter
     }
 
-    nonisolated(unsafe) private static let seconds = formatter("yyyy-MM-dd'T'HH:mm:ss'+00:00'")
-    nonisolated(unsafe) private static let micros = formatter("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'")
+    private static let seconds = formatter("yyyy-MM-dd'T'HH:mm:ss'+00:00'")
+    private static let micros = formatter("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'")
 
     public static func commitStyle(_ date: Date) -> String { seconds.string(from: date) }
     public static func objectStyle(_ date: Date) -> String { micros.string(from: date) }

@@ -40,17 +40,22 @@ struct Pagination {
     }
 
     func numberedPage(_ items: [JSON]) throws -> JSON {
+        try numberedPage(total: items.count) { Array(items[$0]) }
+    }
+
+    /// Renders only the slice the page needs: `values` gets the index range.
+    func numberedPage(total: Int, values: (Range<Int>) throws -> [JSON]) throws -> JSON {
         let length = try pageLength()
         let page = try pageNumber()
-        let start = min((page - 1) * length, items.count)
-        let end = min(start + length, items.count)
+        let start = min((page - 1) * length, total)
+        let end = min(start + length, total)
         var body = JSONObject([
             ("pagelen", .int(length)),
-            ("size", .int(items.count)),
-            ("values", .array(Array(items[start..<end]))),
+            ("size", .int(total)),
+            ("values", .array(try values(start..<end))),
             ("page", .int(page)),
         ])
-        if end < items.count { body["next"] = .string(url(replacing: ["page": String(page + 1)])) }
+        if end < total { body["next"] = .string(url(replacing: ["page": String(page + 1)])) }
         if page > 1 { body["previous"] = .string(url(replacing: ["page": String(page - 1)])) }
         return .object(body)
     }
@@ -89,6 +94,17 @@ struct Pagination {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
+    }
+}
+
+extension Pagination {
+    /// A page-number page of `items`. Without `q` or `sort` only the requested page is rendered, so paging
+    /// through thousands of repositories costs the same per page as paging through ten.
+    func numberedPage<Item>(of items: [Item], render: (Item) throws -> JSON) throws -> JSON {
+        if request.queryValue("q") != nil || request.queryValue("sort") != nil {
+            return try numberedPage(try filterAndSort(items.map(render), request: request))
+        }
+        return try numberedPage(total: items.count) { try items[$0].map(render) }
     }
 }
 

@@ -92,6 +92,18 @@ struct Renderer {
         ]
     }
 
+    func workspaceBase(_ workspace: MockWorkspace) -> JSON {
+        [
+            "type": "workspace_base",
+            "uuid": .string(workspace.uuid),
+            "slug": .string(workspace.slug),
+            "links": [
+                "avatar": link("\(origin)/workspaces/\(workspace.slug)/avatar/"),
+                "self": link("\(api)/workspaces/\(workspace.slug)"),
+            ],
+        ]
+    }
+
     func condensedWorkspace(_ slug: String) -> JSON {
         let workspace = state.workspace(slug)
         return [

@@ -64,7 +64,7 @@ public struct MockServer: Sendable {
         try await app.runService()
     }
 
-    static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+    public static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 }
 
 struct MockResponder: HTTPResponder {
@@ -114,7 +114,7 @@ struct MockResponder: HTTPResponder {
     /// `localhost` when it follows `next`.
     private func origin(_ request: Request, context: MockRequestContext) -> String {
         if let publicURL { return publicURL }
-        if let authority = request.head.authority ?? request.headers[.host], !authority.isEmpty {
+        if let authority = request.head.authority, !authority.isEmpty {
             return "http://\(authority)"
         }
         let port = context.channel.localAddress?.port ?? 0
@@ -124,7 +124,8 @@ struct MockResponder: HTTPResponder {
     static func hummingbirdResponse(_ response: MockResponse) -> Response {
         var fields = HTTPFields()
         for (name, value) in response.headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+            // HTTPField itself is not re-exported by Hummingbird; reach it through HTTPFields.
+            if let fieldName = HTTPFields.Element.Name(name) { fields.append(HTTPFields.Element(name: fieldName, value: value)) }
         }
         return Response(
             status: HTTPResponse.Status(code: response.status), headers: fields,

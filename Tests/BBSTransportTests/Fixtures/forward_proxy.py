@@ -10,6 +10,7 @@ import argparse
 import http.client
 import json
 import select
+import signal
 import socket
 import sys
 import threading
@@ -22,6 +23,9 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorizati
 
 
 def main():
+    # Started from a thread that blocks signals, the test runner's child inherits that mask;
+    # unblock so the runner can stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", required=True)
     args = parser.parse_args()

@@ -19,6 +19,7 @@ Every request is appended to the log file, before the reply is sent, as one JSON
 """
 import argparse
 import json
+import signal
 import ssl
 import sys
 import threading
@@ -30,6 +31,9 @@ counters = {}
 
 
 def main():
+    # Started from a thread that blocks signals, the test runner's child inherits that mask;
+    # unblock so the runner can stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     parser = argparse.ArgumentParser()
     parser.add_argument("--script", required=True)
     parser.add_argument("--log", required=True)

@@ -1,0 +1,134 @@
+// Golden script tests, in the style of Crafting Interpreters' suite: every `*.bbs`
+// under Tests/golden runs through the real `bbs` binary, and its comments say what must
+// happen:
+//   # expect: TEXT         the next line of standard output (in order, all of them)
+//   # expect error: TEXT   TEXT appears in standard error
+//   # expect exit: N       the exit status (default 0, or 1 when an error is expected)
+//   # args: A B C          arguments passed to the script
+//   # env: NAME=VALUE      set for the run (repeatable)
+//   # stdin: TEXT          a line fed to standard input (repeatable)
+
+import Foundation
+import Testing
+
+struct GoldenCase: CustomTestStringConvertible, Sendable {
+    let path: String
+    var testDescription: String { path }
+}
+
+enum Golden {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("golden")
+
+    static func cases() -> [GoldenCase] {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        var found: [GoldenCase] = []
+        for case let url as URL in walker where url.pathExtension == "bbs" {
+            found.append(GoldenCase(path: String(url.path.dropFirst(root.path.count + 1))))
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    /// The `bbs` binary built beside this test bundle (or BBS_BIN).
+    static func binary() -> String {
+        if let explicit = ProcessInfo.processInfo.environment["BBS_BIN"] { return explicit }
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("bbs").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/bbs").path
+    }
+}
+
+struct Expectations {
+    var stdout: [String] = []
+    var errors: [String] = []
+    var exit: Int32?
+    var args: [String] = []
+    var env: [String: String] = [:]
+    var stdin: [String] = []
+
+    init(source: String) {
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let hash = line.range(of: "# ") else { continue }
+            let comment = line[hash.upperBound...]
+            if let rest = comment.dropPrefix("expect: ") { stdout.append(String(rest)) }
+            else if comment == "expect:" { stdout.append("") }
+            else if let rest = comment.dropPrefix("expect error: ") { errors.append(String(rest)) }
+            else if let rest = comment.dropPrefix("expect exit: ") { exit = Int32(rest.trimmingCharacters(in: .whitespaces)) }
+            else if let rest = comment.dropPrefix("args: ") { args = rest.split(separator: " ").map(String.init) }
+            else if let rest = comment.dropPrefix("env: "), let eq = rest.firstIndex(of: "=") {
+                env[String(rest[..<eq])] = String(rest[rest.index(after: eq)...])
+            }
+            else if let rest = comment.dropPrefix("stdin: ") { stdin.append(String(rest)) }
+        }
+    }
+}
+
+extension Substring {
+    func dropPrefix(_ p: String) -> Substring? { hasPrefix(p) ? dropFirst(p.count) : nil }
+}
+
+struct RunResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+func runBBS(_ arguments: [String], env: [String: String] = [:], stdin: String = "", cwd: URL? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Golden.binary())
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    for (k, v) in env { environment[k] = v }
+    process.environment = environment
+    if let cwd { process.currentDirectoryURL = cwd }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    let done = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in done.signal() }
+    try process.run()
+    input.fileHandleForWriting.write(Data(stdin.utf8))
+    try? input.fileHandleForWriting.close()
+    // Drain both pipes before waiting, so a chatty script cannot fill a pipe and stall.
+    var outData = Data(), errData = Data()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    group.wait()
+    done.wait()
+    return RunResult(status: process.terminationStatus,
+                     stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+@Suite("golden scripts")
+struct GoldenTests {
+    @Test(arguments: Golden.cases())
+    func script(_ golden: GoldenCase) throws {
+        let url = Golden.root.appendingPathComponent(golden.path)
+        let source = try String(contentsOf: url, encoding: .utf8)
+        let expect = Expectations(source: source)
+        let result = try runBBS([url.path] + expect.args, env: expect.env,
+                                stdin: expect.stdin.map { $0 + "\n" }.joined(),
+                                cwd: url.deletingLastPathComponent())
+        var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        #expect(lines == expect.stdout, "stdout of \(golden.path); stderr was:\n\(result.stderr)")
+        for text in expect.errors {
+            #expect(result.stderr.contains(text), "stderr of \(golden.path) lacks \"\(text)\"; it was:\n\(result.stderr)")
+        }
+        let status = expect.exit ?? (expect.errors.isEmpty ? 0 : 1)
+        #expect(result.status == status, "exit status of \(golden.path); stderr was:\n\(result.stderr)")
+    }
+
+    @Test func thereAreEnoughGoldenScripts() {
+        #expect(Golden.cases().count >= 150)
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Conformance check: bbs-mock's GET responses against Atlassian's OpenAPI document.
+
+Usage: check_mock.py PATH/TO/bbs-mock [--spec PATH]
+
+Starts the mock on a free loopback port, asks it for its route table (`--list-routes`), requests every
+GET route with sample parameters from the default data set, and validates each 200 body against the
+response schema the OpenAPI document gives for that operation ($ref resolved). It also checks that every
+`links.*.href` is an absolute URL pointing back at the mock.
+
+Three relaxations, because the published document is stricter than Bitbucket's real responses:
+  * `additionalProperties: false` is ignored (real bodies carry fields the document omits, such as
+    `links.branches` on a repository);
+  * `discriminator` is ignored (jsonschema does not implement it; `type` is still checked as a string);
+  * the pipeline link schemas do not inherit `object`'s required `type`: they derive from `object` in
+    the document, but link objects (`{"href": ...}`) carry no `type` anywhere in the API.
+
+The document is read from ../shared/reference/bitbucket-openapi.json relative to the repository root; when
+it is absent the script prints `SKIP: ...` and exits 0.
+"""
+
+import argparse
+import copy
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DEFAULT_SPEC = os.path.join(REPO_ROOT, "..", "shared", "reference", "bitbucket-openapi.json")
+TOKEN = "conformance-token"
+REPO = "acme/api"
+
+
+def skip(message):
+    print(f"SKIP: {message}")
+    sys.exit(0)
+
+
+def import_jsonschema():
+    try:
+        import jsonschema  # noqa: F401
+        return jsonschema
+    except ImportError:
+        pass
+    # A fresh machine may lack it; PyPI is reachable from this project's machines.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "jsonschema"], check=False)
+    try:
+        import jsonschema  # noqa: F401
+        return jsonschema
+    except ImportError:
+        skip("python package jsonschema is not installed and could not be installed (pip install jsonschema)")
+
+
+# Link schemas that the document derives from `object` (and so from its required `type`).
+UNTYPED_LINK_SCHEMAS = ["pipelines_pipeline_links", "pipelines_links_section_href"]
+
+
+def drop_object_base(components):
+    for name in UNTYPED_LINK_SCHEMAS:
+        schema = components["schemas"].get(name, {})
+        if "allOf" in schema:
+            schema["allOf"] = [part for part in schema["allOf"] if part.get("$ref") != "#/components/schemas/object"]
+
+
+def relax(node):
+    """Applies the two documented relaxations throughout the schema tree."""
+    if isinstance(node, dict):
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        node.pop("discriminator", None)
+        for value in node.values():
+            relax(value)
+    elif isinstance(node, list):
+        for value in node:
+            relax(value)
+
+
+def normalise(path):
+    """Path template with parameter names erased, so `{name*}` and `{name}` compare equal."""
+    parts = []
+    for part in path.strip("/").split("/"):
+        parts.append("{}" if part.startswith("{") else part)
+    return "/" + "/".join(parts)
+
+
+class Mock:
+    def __init__(self, binary):
+        self.process = subprocess.Popen(
+            [binary, "--port", "0", "--host", "127.0.0.1", "--token", TOKEN],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            self.stop()
+            raise SystemExit(f"FAIL: bbs-mock did not start: {line!r} {self.process.stderr.read()}")
+        self.base = line[len("listening on "):]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def get(self, path):
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Content-Type", ""), error.read()
+
+    def get_json(self, path):
+        status, _, body = self.get(path)
+        if status != 200:
+            raise SystemExit(f"FAIL: sample lookup GET {path} returned {status}: {body[:300]!r}")
+        return json.loads(body)
+
+
+def samples(mock):
+    """Concrete values for every path parameter, taken from the mock's own default data."""
+    base = f"/2.0/repositories/{REPO}"
+    branch = mock.get_json(f"{base}/refs/branches?q=name%3D%22main%22")["values"][0]
+    tag = mock.get_json(f"{base}/refs/tags")["values"][0]
+    pull_request = mock.get_json(f"{base}/pullrequests")["values"][0]
+    comment = mock.get_json(f"{base}/pullrequests/{pull_request['id']}/comments")["values"][0]
+    pipeline = mock.get_json(f"{base}/pipelines")["values"][0]
+    return {
+        "workspace": "acme",
+        "repo_slug": "api",
+        "name": branch["name"],
+        "revision": branch["name"],
+        "commit": branch["target"]["hash"],
+        "id": str(pull_request["id"]),
+        "comment_id": str(comment["id"]),
+        "pipeline_uuid": urllib.request.quote(pipeline["uuid"], safe=""),
+        # `path` is used for src: an empty path lists the root directory (JSON); files are raw bytes.
+        "path": "",
+        "_tag": tag["name"],
+    }
+
+
+def concrete(pattern, values):
+    parts = []
+    for part in pattern.strip("/").split("/"):
+        if part.startswith("{"):
+            name = part.strip("{}*")
+            if name not in values:
+                raise SystemExit(f"FAIL: no sample value for parameter {{{name}}} in {pattern}")
+            if pattern.endswith("/refs/tags/{name*}") and name == "name":
+                parts.append(values["_tag"])
+            else:
+                parts.append(values[name])
+        else:
+            parts.append(part)
+    path = "/" + "/".join(parts)
+    return path + "/" if pattern.endswith("{path*}") else path
+
+
+def check_links(node, base, where, problems):
+    if isinstance(node, dict):
+        links = node.get("links")
+        if isinstance(links, dict):
+            for rel, link in links.items():
+                for item in link if isinstance(link, list) else [link]:
+                    href = item.get("href") if isinstance(item, dict) else None
+                    if href is None or (rel == "clone" and item.get("name") == "ssh"):
+                        continue
+                    if not href.startswith(base + "/"):
+                        problems.append(f"{where}.links.{rel}: {href} does not point at {base}")
+        for key, value in node.items():
+            check_links(value, base, f"{where}.{key}", problems)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            check_links(value, base, f"{where}[{index}]", problems)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("binary", help="path to the bbs-mock executable")
+    parser.add_argument("--spec", default=DEFAULT_SPEC, help="OpenAPI document (default: %(default)s)")
+    args = parser.parse_args()
+
+    spec_path = os.path.abspath(args.spec)
+    if not os.path.exists(spec_path):
+        skip(f"OpenAPI document not found at {spec_path}")
+    if not os.access(args.binary, os.X_OK):
+        raise SystemExit(f"FAIL: {args.binary} is not an executable bbs-mock")
+    jsonschema = import_jsonschema()
+
+    with open(spec_path, encoding="utf-8") as handle:
+        spec = json.load(handle)
+    components = copy.deepcopy(spec["components"])
+    relax(components)
+    drop_object_base(components)
+    spec_paths = {normalise("/2.0" + path): operations for path, operations in spec["paths"].items()}
+
+    routes = subprocess.run([args.binary, "--list-routes"], capture_output=True, text=True, check=True).stdout
+    get_patterns = [line.split("\t")[0].split(" ", 1)[1] for line in routes.splitlines() if line.startswith("GET ")]
+
+    mock = Mock(args.binary)
+    passed, failed = 0, 0
+    try:
+        values = samples(mock)
+        for pattern in get_patterns:
+            label = f"GET {pattern}"
+            operation = spec_paths.get(normalise(pattern), {}).get("get")
+            if operation is None:
+                print(f"FAIL {label}: no such operation in the OpenAPI document")
+                failed += 1
+                continue
+            schema = (operation.get("responses", {}).get("200", {}).get("content", {})
+                      .get("application/json", {}).get("schema"))
+            path = concrete(pattern, values)
+            status, content_type, body = mock.get(path)
+            if status != 200:
+                print(f"FAIL {label}: GET {path} returned {status}: {body[:200]!r}")
+                failed += 1
+                continue
+            if schema is None:
+                print(f"PASS {label} (200; the document gives no JSON schema)")
+                passed += 1
+                continue
+            if "application/json" not in content_type:
+                print(f"FAIL {label}: expected JSON, got {content_type}")
+                failed += 1
+                continue
+            document = json.loads(body)
+            root = {"allOf": [schema], "components": components}
+            validator = jsonschema.Draft7Validator(root)
+            problems = [
+                f"{'/'.join(str(p) for p in error.absolute_path) or '<root>'}: {error.message[:200]}"
+                for error in validator.iter_errors(document)
+            ]
+            check_links(document, mock.base, "body", problems)
+            if problems:
+                print(f"FAIL {label} ({schema.get('$ref', 'inline schema')}):")
+                for problem in problems[:15]:
+                    print(f"    {problem}")
+                failed += 1
+            else:
+                print(f"PASS {label} ({schema.get('$ref', 'inline schema').split('/')[-1]})")
+                passed += 1
+    finally:
+        mock.stop()
+    print(f"conformance: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
