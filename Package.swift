@@ -60,7 +60,8 @@ let package = Package(
         // mock targets (owned by the mock work)
         .target(
             name: "BBSMock",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "bbs-mock",

@@ -30,7 +30,9 @@ extension Interpreter {
         let flow: Flow
         do throws(ScriptError) {
             if argumentCount < fn.parameterCount { try fillDefaults(fn, from: argumentCount) }
-            for slot in fn.boxedParameters { newFP[slot] = .object(Box(newFP[slot])) }
+            if fn.hasBoxedParameters {
+                for slot in fn.boxedParameters { newFP[slot] = .object(Box(newFP[slot])) }
+            }
             flow = try fn.body(self)
         } catch {
             newFP.update(repeating: .null, count: fn.frameSize)

@@ -6,24 +6,24 @@ extension Compiler {
     func call(_ callee: Expr, _ args: [Expr], _ loc: SourceLocation) -> Code {
         let file = self.file
         let calleeCode = expression(callee)
-        let argCodes = args.map { expression($0) }
+        let argCodes = args.map { ExprCode(run: expression($0)) }
         let count = argCodes.count
         let describe = Compiler.describeCallee(callee)
         let pushArguments: (Interpreter) throws(ScriptError) -> Void
         switch count {
         case 0: pushArguments = { _ in }
         case 1:
-            let a = argCodes[0]
+            let a = expression(args[0])
             pushArguments = { i throws(ScriptError) in i.push(try a(i)) }
         case 2:
-            let a = argCodes[0], b = argCodes[1]
+            let a = expression(args[0]), b = expression(args[1])
             pushArguments = { i throws(ScriptError) in
                 i.push(try a(i))
                 i.push(try b(i))
             }
         default:
             pushArguments = { i throws(ScriptError) in
-                for c in argCodes { i.push(try c(i)) }
+                for c in argCodes { i.push(try c.run(i)) }
             }
         }
         return { i throws(ScriptError) in
@@ -44,7 +44,7 @@ extension Compiler {
             }
             var values: [Value] = []
             values.reserveCapacity(count)
-            for c in argCodes { values.append(try c(i)) }
+            for c in argCodes { values.append(try c.run(i)) }
             do throws(ScriptError) {
                 return try i.invokeNative(unsafeDowncast(fn, to: NativeFunction.self), values)
             } catch {
@@ -56,13 +56,13 @@ extension Compiler {
     func methodCall(_ obj: Expr, _ name: String, _ args: [Expr], _ optional: Bool, _ loc: SourceLocation) -> Code {
         let file = self.file
         let receiverCode = expression(obj)
-        let argCodes = args.map { expression($0) }
+        let argCodes = args.map { ExprCode(run: expression($0)) }
         return { i throws(ScriptError) in
             let receiver = try receiverCode(i)
             if optional, case .null = receiver { throw ScriptError.optionalChainNil }
             var values: [Value] = []
             values.reserveCapacity(argCodes.count)
-            for c in argCodes { values.append(try c(i)) }
+            for c in argCodes { values.append(try c.run(i)) }
             do throws(ScriptError) {
                 return try Access.callMethod(receiver, name, values, i)
             } catch {

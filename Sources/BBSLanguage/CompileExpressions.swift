@@ -12,15 +12,15 @@ extension Compiler {
         case .variable(let ref):
             return read(ref)
         case .list(let items, _):
-            let codes = items.map { expression($0) }
+            let codes = items.map { ExprCode(run: expression($0)) }
             return { i throws(ScriptError) in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                for c in codes { values.append(try c(i)) }
+                for c in codes { values.append(try c.run(i)) }
                 return .list(ListRef(values))
             }
         case .map(let entries, _):
-            let codes = entries.map { (key: expression($0.key), value: expression($0.value), loc: $0.key.location) }
+            let codes = entries.map { MapEntryCode(key: expression($0.key), value: expression($0.value), loc: $0.key.location) }
             return { i throws(ScriptError) in
                 var m = OrderedMap(minimumCapacity: codes.count)
                 for entry in codes {
@@ -201,7 +201,10 @@ extension Compiler {
                 }
             case .arithmetic(let bop):
                 if case .add = bop, case .local(let slot) = ref.binding {
-                    return appendToLocal(slot, expression(value), loc)
+                    return appendInPlace({ i in i.fp + slot }, expression(value), loc)
+                }
+                if case .add = bop, case .global(let store, let index) = ref.binding {
+                    return appendInPlace({ _ in store.slots + index }, expression(value), loc)
                 }
                 let combined = Expr.binary(bop, .variable(ref), value, loc)
                 let code = expression(combined)
@@ -254,13 +257,14 @@ extension Compiler {
         }
     }
 
-    /// `s += x` on a local: a string is moved out of its slot first, so it is uniquely
-    /// referenced and grows in place instead of being copied on every append.
-    private func appendToLocal(_ slot: Int, _ code: @escaping Code, _ loc: SourceLocation) -> Code {
+    /// `s += x` on a local or global: a string is moved out of its slot first, so it is
+    /// uniquely referenced and grows in place instead of being copied on every append.
+    private func appendInPlace(_ place: @escaping (Interpreter) -> UnsafeMutablePointer<Value>,
+                               _ code: @escaping Code, _ loc: SourceLocation) -> Code {
         let file = self.file
         return { i throws(ScriptError) in
             let rhs = try code(i)
-            let cell = i.fp + slot
+            let cell = place(i)
             if case .int(let a) = cell.pointee, case .int(let b) = rhs {
                 let (r, o) = a.addingReportingOverflow(b)
                 if !o {
@@ -292,10 +296,10 @@ extension Compiler {
     // MARK: Strings
 
     private func template(_ pieces: [TemplatePiece]) -> Code {
-        let parts: [(text: String?, code: Code?)] = pieces.map {
+        let parts: [TemplatePartCode] = pieces.map {
             switch $0 {
-            case .text(let s): return (s, nil)
-            case .expr(let e): return (nil, expression(e))
+            case .text(let s): return TemplatePartCode(text: s, code: nil)
+            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e))
             }
         }
         return { i throws(ScriptError) in

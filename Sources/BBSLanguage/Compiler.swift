@@ -16,26 +16,33 @@ struct Compiler {
     func compileFunction(_ node: FunctionNode) -> CompiledFunction {
         let defaults = node.parameters.map { p in p.defaultValue.map { expression($0) } }
         let fn = CompiledFunction(node: node, file: file, defaults: defaults)
-        fn.body = sequence(node.body.map { statement($0) })
+        fn.body = sequence(node.body)
         return fn
     }
 
     // MARK: Statement sequences
 
-    /// Joins statements into a balanced tree of closures: no array walk at run time.
-    func sequence(_ codes: [StmtCode]) -> StmtCode {
-        switch codes.count {
+    /// Compiles statements into a balanced tree of closures: no array walk at run time.
+    /// (Closures are never kept in arrays here: taking a closure out of a generic
+    /// container adds a reabstraction thunk to every call of it.)
+    func sequence(_ stmts: [Stmt]) -> StmtCode {
+        sequence(stmts[...])
+    }
+
+    private func sequence(_ stmts: ArraySlice<Stmt>) -> StmtCode {
+        let base = stmts.startIndex
+        switch stmts.count {
         case 0: return { _ in .normal }
-        case 1: return codes[0]
+        case 1: return statement(stmts[base])
         case 2:
-            let a = codes[0], b = codes[1]
+            let a = statement(stmts[base]), b = statement(stmts[base + 1])
             return { i throws(ScriptError) in
                 let f = try a(i)
                 if f != .normal { return f }
                 return try b(i)
             }
         case 3:
-            let a = codes[0], b = codes[1], c = codes[2]
+            let a = statement(stmts[base]), b = statement(stmts[base + 1]), c = statement(stmts[base + 2])
             return { i throws(ScriptError) in
                 var f = try a(i)
                 if f != .normal { return f }
@@ -44,8 +51,13 @@ struct Compiler {
                 return try c(i)
             }
         default:
-            let mid = codes.count / 2
-            return sequence([sequence(Array(codes[..<mid])), sequence(Array(codes[mid...]))])
+            let mid = base + stmts.count / 2
+            let a = sequence(stmts[..<mid]), b = sequence(stmts[mid...])
+            return { i throws(ScriptError) in
+                let f = try a(i)
+                if f != .normal { return f }
+                return try b(i)
+            }
         }
     }
 
@@ -65,19 +77,19 @@ struct Compiler {
         case .function(let decl, let node):
             return functionDeclaration(decl, node)
         case .block(let body):
-            return sequence(body.map { statement($0) })
+            return sequence(body)
         case .ifElse(let cond, let then, let otherwise):
             let test = condition(cond)
-            let yes = sequence(then.map { statement($0) })
+            let yes = sequence(then)
             guard let otherwise else {
                 return { i throws(ScriptError) in try test(i) ? try yes(i) : .normal }
             }
-            let no = sequence(otherwise.map { statement($0) })
+            let no = sequence(otherwise)
             return { i throws(ScriptError) in try test(i) ? try yes(i) : try no(i) }
         case .whileLoop(let cond, let body):
-            return whileLoop(condition(cond), sequence(body.map { statement($0) }))
+            return whileLoop(condition(cond), sequence(body))
         case .forIn(let first, let second, let iterable, let body, let loc):
-            return forLoop(first, second, iterable, sequence(body.map { statement($0) }), loc)
+            return forLoop(first, second, iterable, sequence(body), loc)
         case .breakLoop: return { _ in .breakLoop }
         case .continueLoop: return { _ in .continueLoop }
         case .returnValue(let e, _):
@@ -99,7 +111,7 @@ struct Compiler {
                 throw Compiler.errorFromThrown(try code(i)).located(loc, in: file)
             }
         case .tryCatch(let body, let binding, let handler, _):
-            return tryCatch(sequence(body.map { statement($0) }), binding, sequence(handler.map { statement($0) }))
+            return tryCatch(sequence(body), binding, sequence(handler))
         case .importModule(let path, let decl, let loc):
             let file = self.file
             return store(decl) { i throws(ScriptError) in

@@ -19,6 +19,7 @@ final class CompiledFunction {
     let requiredCount: Int
     /// Parameter slots that closures capture, boxed on entry.
     let boxedParameters: [Int]
+    let hasBoxedParameters: Bool
     let captures: [Capture]
     var body: StmtCode = { _ in .normal }
 
@@ -34,6 +35,7 @@ final class CompiledFunction {
             if case .boxed(let slot) = $0.declaration.storage { return slot }
             return nil
         }
+        hasBoxedParameters = !boxedParameters.isEmpty
         captures = node.captures
     }
 }
@@ -56,4 +58,21 @@ typealias ConditionCode = (Interpreter) throws(ScriptError) -> Bool
 /// How a statement finished. `return` leaves its value in `Interpreter.returnValue`.
 enum Flow: UInt8 {
     case normal, breakLoop, continueLoop, returnValue
+}
+
+/// Closures kept in arrays are wrapped in structs: a bare closure taken out of a generic
+/// container gets a reabstraction thunk on every call.
+struct ExprCode {
+    let run: Code
+}
+
+struct MapEntryCode {
+    let key: Code
+    let value: Code
+    let loc: SourceLocation
+}
+
+struct TemplatePartCode {
+    let text: String?
+    let code: Code?
 }

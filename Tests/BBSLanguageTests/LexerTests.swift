@@ -69,7 +69,7 @@ final class LexerTests: XCTestCase {
         let tokens = lex("foo _bar baz_2 CamelCase")
         XCTAssertEqual(tokens.prefix(4).map(\.kind), [.identifier, .identifier, .identifier, .identifier])
         XCTAssertEqual(tokens.prefix(4).map(\.text), ["foo", "_bar", "baz_2", "CamelCase"])
-        XCTAssertEqual(tokens.prefix(4).map(\.location), [loc(1, 1), loc(1, 5), loc(1, 10), loc(1, 17)])
+        XCTAssertEqual(tokens.prefix(4).map(\.location), [loc(1, 1), loc(1, 5), loc(1, 10), loc(1, 16)])
     }
 
     func testLineAndColumnAcrossLines() {

@@ -140,9 +140,9 @@ private struct Resolved {
         all.refs.filter { $0.name == name }.map { describe($0.binding) }
     }
 
-    /// The function or lambda declared at `line`.
+    /// The function or lambda declared at `line` (not the implicit top-level function).
     func function(atLine line: Int) -> FunctionNode? {
-        all.functions.first { $0.location.line == line }
+        all.functions.first { $0 !== program.main && $0.location.line == line }
     }
 }
 

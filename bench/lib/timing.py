@@ -113,8 +113,8 @@ def run_bench(name, impls, runs, warmup, timeout, log):
         if impl in errors:
             status = "FAIL (%s)" % errors[impl].replace("|", "/")
         elif check and outputs.get(impl) != outputs.get("python"):
-            status = "MISMATCH: got %r, python %r" % ((outputs.get(impl) or "")[:40],
-                                                      (outputs.get("python") or "")[:40])
+            status = ("MISMATCH: got %r, python %r" % ((outputs.get(impl) or "")[:40],
+                                                       (outputs.get("python") or "")[:40])).replace("|", "/")
         elif check is False:
             status = "reference output"
         rows.append((impl, times[impl], status))
