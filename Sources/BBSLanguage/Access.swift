@@ -18,8 +18,9 @@ public enum Access {
     }
 
     private static func methodExists(_ v: Value, _ name: String) -> Bool {
-        // Only used for a hint in an error message, so the cost does not matter.
-        ["len", "split", "trim", "map", "filter", "keys", "values", "join", "sort", "upper", "lower"].contains(name)
+        // Only used for a hint in an error message; the tables are not at hand here, so
+        // this names the methods people most often write without parentheses.
+        ["split", "trim", "map", "filter", "keys", "values", "join", "sort", "upper", "lower", "first", "last"].contains(name)
     }
 
     public static func setMember(_ target: Value, _ name: String, _ value: Value) throws(ScriptError) {
@@ -122,7 +123,7 @@ public enum Access {
                 throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
             }
         case .object(let o):
-            if let result = try o.callMethod(name, Arguments(args, callee: "\(o.typeName).\(name)"), i) { return result }
+            if let result = try o.callMethod(name, Arguments(args, receiverType: o.typeName, method: name), i) { return result }
             if let f = o.member(name) {
                 if case .function = f { return try i.call(f, args) }
                 throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
@@ -136,10 +137,9 @@ public enum Access {
         guard let method else {
             throw ScriptError.runtime("key", "\(receiver.typeName) has no method '\(name)'")
         }
-        let callee = "\(receiver.typeName).\(name)"
         if args.count < method.minArity || args.count > method.maxArity {
-            throw Interpreter.nativeArityError(callee, method.minArity, method.maxArity, args.count)
+            throw Interpreter.nativeArityError("\(receiver.typeName).\(name)", method.minArity, method.maxArity, args.count)
         }
-        return try method.body(receiver, Arguments(args, callee: callee), i)
+        return try method.body(receiver, Arguments(args, receiverType: receiver.typeName, method: name), i)
     }
 }

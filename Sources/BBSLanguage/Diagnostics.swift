@@ -43,9 +43,20 @@ public enum Diagnostics {
         if let line = file.line(Int(loc.line)) {
             let number = String(loc.line)
             let gutter = String(repeating: " ", count: number.count)
-            let text = line.replacingTabs()
+            var text = line.replacingTabs()
             // Column counts Unicode scalars; tabs were widened to one space each above.
-            let caretPad = String(repeating: " ", count: max(0, Int(loc.column) - 1))
+            var column = max(0, Int(loc.column) - 1)
+            // A very long line (generated code, minified JSON) shows a window around the caret.
+            let scalars = Array(text.unicodeScalars)
+            if scalars.count > 120 {
+                let start = max(0, min(column - 60, scalars.count - 120))
+                let end = min(scalars.count, start + 120)
+                var window = String(String.UnicodeScalarView(scalars[start..<end]))
+                if start > 0 { window = "…" + window; column = column - start + 1 }
+                if end < scalars.count { window += "…" }
+                text = window
+            }
+            let caretPad = String(repeating: " ", count: column)
             out += " \(number) | \(text)\n \(gutter) | \(caretPad)\(red)^\(reset)\n"
         }
         return out

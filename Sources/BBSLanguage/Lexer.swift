@@ -283,6 +283,11 @@ public struct Lexer {
             var t = Token(.int, text, start)
             t.intValue = v
             append(t)
+        } else if clean == "9223372036854775808" {
+            // Only valid after a minus sign (the smallest int); the parser checks that.
+            var t = Token(.int, text, start)
+            t.intValue = Int.min
+            append(t)
         } else {
             error("integer literal '\(text)' is too large for a 64-bit int", at: start)
         }

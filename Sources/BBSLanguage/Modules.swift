@@ -16,6 +16,18 @@ public final class ModuleLoader {
         self.searchPaths = searchPaths
     }
 
+    /// Records the main script as being loaded, so a module importing it is a cycle.
+    public func beginMainScript(_ path: String) {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        inProgress.append(ModuleLoader.absolute(path))
+    }
+
+    static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (full as NSString).standardizingPath
+    }
+
     public func load(_ name: String, from importer: SourceFile, interpreter: Interpreter) throws(ScriptError) -> Value {
         let path = try locate(name, from: importer)
         if let module = loaded[path] { return module }
@@ -58,12 +70,12 @@ public final class ModuleLoader {
                 base = FileManager.default.currentDirectoryPath
             }
             let path = base.isEmpty ? fileName : (base as NSString).appendingPathComponent(fileName)
-            let standardized = (path as NSString).standardizingPath
+            let standardized = ModuleLoader.absolute(path)
             if FileManager.default.fileExists(atPath: standardized) { return standardized }
             throw ScriptError.runtime("import", "cannot find module \"\(name)\" (no file \(standardized))")
         }
         for dir in searchPaths {
-            let path = ((dir as NSString).appendingPathComponent(fileName) as NSString).standardizingPath
+            let path = ModuleLoader.absolute((dir as NSString).appendingPathComponent(fileName))
             if FileManager.default.fileExists(atPath: path) { return path }
         }
         let places = searchPaths.isEmpty ? "no module path is set" : "looked in " + searchPaths.joined(separator: ", ")

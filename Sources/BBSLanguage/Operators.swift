@@ -117,6 +117,8 @@ public enum Operators {
             r = x.dividedReportingOverflow(by: y)
         case .remainder:
             if y == 0 { throw ScriptError.runtime("zero_division", "remainder by zero") }
+            // Int.min % -1 "overflows" in the machine, but the remainder is 0 and fits.
+            if y == -1 { return 0 }
             r = x.remainderReportingOverflow(dividingBy: y)
         default: preconditionFailure("not arithmetic: \(op)")
         }

@@ -16,10 +16,20 @@ public final class OutputBuffer {
     /// When set, text is captured here instead of written (tests, the REPL).
     public var capture: ((String) -> Void)?
 
+    /// Output to a terminal is flushed per write; to a pipe or file (CI logs), when the
+    /// buffer fills or a quarter second has passed, so logs still appear as a job runs.
     public init(fd: Int32, autoflush: Bool = false) {
         self.fd = fd
-        self.autoflush = autoflush
+        self.autoflush = autoflush || isatty(fd) != 0
         buffer.reserveCapacity(1 << 16)
+    }
+
+    private var lastFlush = OutputBuffer.now()
+
+    private static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     public func write(_ text: String) {
@@ -29,10 +39,11 @@ public final class OutputBuffer {
             return
         }
         buffer.append(contentsOf: text.utf8)
-        if autoflush || buffer.count >= 1 << 16 { flush() }
+        if autoflush || buffer.count >= 1 << 16 || OutputBuffer.now() - lastFlush > 250_000_000 { flush() }
     }
 
     public func flush() {
+        lastFlush = OutputBuffer.now()
         guard !buffer.isEmpty else { return }
         buffer.withUnsafeBytes { raw in
             var offset = 0

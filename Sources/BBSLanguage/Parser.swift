@@ -20,12 +20,26 @@ public struct Parser {
     private var pos = 0
     private var diagnostics: [Diagnostic] = []
     private let file: SourceFile
+    /// Nesting of expressions and blocks being parsed. Everything after the parser walks
+    /// the tree recursively, so the depth is bounded here, with a clear diagnostic.
+    private var depth = 0
+    static let maxDepth = 400
 
     public static func parse(_ file: SourceFile) -> Result<Program, CompileError> {
         let (tokens, lexErrors) = Lexer.tokenize(file.text)
         var parser = Parser(tokens: tokens, file: file)
         parser.diagnostics = lexErrors
         let body = parser.parseProgram()
+        // After "input ended inside a string", what the parser says about the end is noise.
+        if let cut = lexErrors.first(where: \.isIncomplete)?.location {
+            parser.diagnostics.removeAll {
+                !$0.isIncomplete && ($0.location.line, $0.location.column) >= (cut.line, cut.column)
+            }
+            parser.diagnostics = parser.diagnostics.map {
+                ($0.location.line, $0.location.column) >= (cut.line, cut.column)
+                    ? Diagnostic($0.message, at: $0.location, incomplete: true) : $0
+            }
+        }
         if !parser.diagnostics.isEmpty {
             let sorted = parser.diagnostics.sorted {
                 ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
@@ -73,7 +87,9 @@ public struct Parser {
 
     private mutating func fail(_ message: String, at token: Token? = nil) -> ParseFailure {
         let t = token ?? current
-        diagnostics.append(Diagnostic(message, at: t.location, incomplete: t.kind == .eof))
+        // The lexer ends input with a newline, so "ran out of input" can stop on it too.
+        let atEnd = t.kind == .eof || (t.kind == .newline && tokens[min(pos + 1, tokens.count - 1)].kind == .eof && token == nil)
+        diagnostics.append(Diagnostic(message, at: t.location, incomplete: atEnd))
         return ParseFailure()
     }
 
@@ -150,6 +166,11 @@ public struct Parser {
     }
 
     private mutating func block() throws(ParseFailure) -> [Stmt] {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            throw fail("blocks nested too deeply (more than \(Parser.maxDepth) levels)")
+        }
         let open = current
         guard kind == .lbrace else { throw fail("expected '{', found \(current.described)") }
         advance()
@@ -380,6 +401,11 @@ public struct Parser {
     }
 
     mutating func expression() throws(ParseFailure) -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            throw fail("expression nested too deeply (more than \(Parser.maxDepth) levels)")
+        }
         if kind == .identifier && peekKind(1) == .arrow {
             let t = advance()
             advance()
@@ -439,8 +465,12 @@ public struct Parser {
     private mutating func unary() throws(ParseFailure) -> Expr {
         if kind == .minus || kind == .bang {
             let op = advance()
+            if op.kind == .minus && kind == .int && current.intValue == Int.min {
+                let t = advance()
+                return .literal(.int(Int.min), t.location)
+            }
             let operand = try unary()
-            if op.kind == .minus, case .literal(.int(let n), _) = operand { return .literal(.int(-n), op.location) }
+            if op.kind == .minus, case .literal(.int(let n), _) = operand, n != Int.min { return .literal(.int(-n), op.location) }
             if op.kind == .minus, case .literal(.float(let d), _) = operand { return .literal(.float(-d), op.location) }
             return .unary(op.kind == .minus ? .negate : .not, operand, op.location)
         }
@@ -518,7 +548,12 @@ public struct Parser {
     private mutating func primary() throws(ParseFailure) -> Expr {
         let t = current
         switch t.kind {
-        case .int: advance(); return .literal(.int(t.intValue), t.location)
+        case .int:
+            if t.intValue == Int.min {
+                throw fail("integer literal '\(t.text)' is too large for a 64-bit int")
+            }
+            advance()
+            return .literal(.int(t.intValue), t.location)
         case .float: advance(); return .literal(.float(t.floatValue), t.location)
         case .string: advance(); return .literal(.string(t.text), t.location)
         case .template: advance(); return try template(t)

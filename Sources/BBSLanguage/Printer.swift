@@ -34,9 +34,9 @@ public enum Printer {
     public static func formatFloat(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         let s = d.description
-        for c in s.utf8 where c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "n") {
-            return s
-        }
+        if s.utf8.contains(UInt8(ascii: ".")) || s.utf8.contains(UInt8(ascii: "n")) { return s }
+        // Floats always show a decimal point, also in exponent form: 1.0e+20, never 1e+20.
+        if let e = s.firstIndex(of: "e") { return s[..<e] + ".0" + s[e...] }
         return s + ".0"
     }
 }

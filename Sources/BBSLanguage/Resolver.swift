@@ -359,7 +359,7 @@ public struct Resolver {
             expression(value)
             switch target {
             case .variable(let ref):
-                if case .plain = op {} else { resolve(VarRef(ref.name, ref.location), assigning: false) }
+                _ = op // a compound assignment reads the same variable it writes
                 resolve(ref, assigning: true)
             case .member(let obj, _, _): expression(obj)
             case .index(let obj, let key, _):

@@ -136,10 +136,19 @@ public final class SecretValue: HostObject {
 /// The arguments of a native call, with helpers that raise positioned type errors.
 public struct Arguments {
     public var values: [Value]
-    public let callee: String
+    /// The name errors use: `len`, or `list.push` for a method (built only when needed).
+    public var callee: String { receiverType.isEmpty ? name : "\(receiverType).\(name)" }
+    private let receiverType: String
+    private let name: String
     public init(_ values: [Value], callee: String) {
         self.values = values
-        self.callee = callee
+        self.receiverType = ""
+        self.name = callee
+    }
+    public init(_ values: [Value], receiverType: String, method: String) {
+        self.values = values
+        self.receiverType = receiverType
+        self.name = method
     }
     public var count: Int { values.count }
     public subscript(_ i: Int) -> Value { i < values.count ? values[i] : .null }

@@ -6,8 +6,9 @@ final class ConformanceTests: XCTestCase {
     func testGetRoutesMatchTheOpenAPIDocument() throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("conformance/check_mock.py")
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile)
-            ?? Self.which("python3")
+        // The python3 on PATH first: it is the one whose packages (jsonschema) the developer installed.
+        guard let python = Self.which("python3")
+            ?? ["/usr/local/bin/python3", "/usr/bin/python3"].first(where: FileManager.default.isExecutableFile)
         else {
             throw XCTSkip("python3 not found; conformance check not run")
         }

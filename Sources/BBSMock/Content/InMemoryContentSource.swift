@@ -8,6 +8,8 @@ public final class InMemoryContentSource: RepositoryContentSource, @unchecked Se
     private var trees: [String: [String: Data]] = [:]
     private var branchTargets: [String: String] = [:]
     private var tagsByName: [String: GitTag] = [:]
+    /// Paging through a long history asks for the same log once per page; any write invalidates it.
+    private var logCache: (include: [String], exclude: [String], commits: [GitCommit])?
 
     public init() {}
 
@@ -33,10 +35,13 @@ public final class InMemoryContentSource: RepositoryContentSource, @unchecked Se
     public func commit(_ hash: String) throws -> GitCommit? { commits[hash] }
 
     public func log(include: [String], exclude: [String]) throws -> [GitCommit] {
+        if let cache = logCache, cache.include == include, cache.exclude == exclude { return cache.commits }
         let starts = include.isEmpty ? Array(branchTargets.values) : include
         let excluded = reachable(from: exclude)
         let included = reachable(from: starts).subtracting(excluded)
-        return included.compactMap { commits[$0] }.sorted(by: Self.newestFirst)
+        let sorted = included.compactMap { commits[$0] }.sorted(by: Self.newestFirst)
+        logCache = (include, exclude, sorted)
+        return sorted
     }
 
     public func lookup(_ path: String, at hash: String) throws -> TreeLookup? {
@@ -75,15 +80,20 @@ public final class InMemoryContentSource: RepositoryContentSource, @unchecked Se
             message: draft.message)
         commits[hash] = commit
         trees[hash] = files
+        logCache = nil
         return commit
     }
 
     public func setBranch(_ name: String, to hash: String) throws {
         guard commits[hash] != nil else { throw ContentError.unknownRevision(hash) }
         branchTargets[name] = hash
+        logCache = nil
     }
 
-    public func deleteBranch(_ name: String) throws -> Bool { branchTargets.removeValue(forKey: name) != nil }
+    public func deleteBranch(_ name: String) throws -> Bool {
+        logCache = nil
+        return branchTargets.removeValue(forKey: name) != nil
+    }
 
     public func setTag(_ tag: GitTag) throws {
         guard commits[tag.target] != nil else { throw ContentError.unknownRevision(tag.target) }
