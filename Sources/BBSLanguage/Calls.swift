@@ -44,7 +44,7 @@ extension Interpreter {
         }
         var result = Value.null
         if flow == .returnValue { swap(&result, &returnValue) }
-        newFP.update(repeating: .null, count: fn.frameSize)
+        for k in 0..<fn.frameSize { newFP[k] = .null }
         sp = newFP
         fp = savedFP
         currentClosure = savedClosure

@@ -26,21 +26,14 @@ extension Compiler {
                 for c in argCodes { i.push(try c.run(i)) }
             }
         }
-        return { i throws(ScriptError) in
+        let general: Code = { i throws(ScriptError) in
             let f = try calleeCode(i)
             guard case .function(let fn) = f else {
                 throw ScriptError.type("cannot call \(describe): it is \(f.typeName), not a function").located(loc, in: file)
             }
             if fn.isClosure {
                 try pushArguments(i)
-                do throws(ScriptError) {
-                    return try i.invoke(unsafeDowncast(fn, to: Closure.self), argumentCount: count)
-                } catch {
-                    if case .thrown(let e) = error, e.trace.count < 32 {
-                        e.trace.append("\(fn.name)() called from \(file.path):\(loc.line):\(loc.column)")
-                    }
-                    throw error.located(loc, in: file)
-                }
+                return try Compiler.invokeClosure(i, fn, count, loc, file)
             }
             var values: [Value] = []
             values.reserveCapacity(count)
@@ -50,6 +43,32 @@ extension Compiler {
             } catch {
                 throw error.located(loc, in: file)
             }
+        }
+        // The most common call of all, `f(x)` of a top-level function, reads the global
+        // and pushes the argument without going through the general closures above.
+        if count == 1, case .variable(let ref) = callee, case .global(let store, let index) = ref.binding {
+            let a = expression(args[0])
+            return { i throws(ScriptError) in
+                if case .function(let fn) = store.slots[index], fn.isClosure {
+                    i.push(try a(i))
+                    return try Compiler.invokeClosure(i, fn, 1, loc, file)
+                }
+                return try general(i)
+            }
+        }
+        return general
+    }
+
+    @inline(__always)
+    static func invokeClosure(_ i: Interpreter, _ fn: Callable, _ count: Int,
+                              _ loc: SourceLocation, _ file: SourceFile) throws(ScriptError) -> Value {
+        do throws(ScriptError) {
+            return try i.invoke(unsafeDowncast(fn, to: Closure.self), argumentCount: count)
+        } catch {
+            if case .thrown(let e) = error, e.trace.count < 32 {
+                e.trace.append("\(fn.name)() called from \(file.path):\(loc.line):\(loc.column)")
+            }
+            throw error.located(loc, in: file)
         }
     }
 
