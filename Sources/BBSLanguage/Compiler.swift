@@ -9,8 +9,23 @@ struct Compiler {
     let interpreter: Interpreter
 
     /// Compiles a whole program; its top level runs as a function with no parameters.
-    func compileProgram(_ program: Program) -> CompiledFunction {
-        compileFunction(program.main)
+    /// With `echoLast`, a final expression statement (not an assignment) becomes the
+    /// program's result, which is what the REPL prints.
+    func compileProgram(_ program: Program, echoLast: Bool = false) -> CompiledFunction {
+        guard echoLast, case .expression(let last)? = program.main.body.last else {
+            return compileFunction(program.main)
+        }
+        if case .assign = last { return compileFunction(program.main) }
+        let fn = compileFunction(program.main)
+        let body = sequence(Array(program.main.body.dropLast()))
+        let value = expression(last)
+        fn.body = { i throws(ScriptError) in
+            let flow = try body(i)
+            if flow != .normal { return flow }
+            i.returnValue = try value(i)
+            return .returnValue
+        }
+        return fn
     }
 
     func compileFunction(_ node: FunctionNode) -> CompiledFunction {

@@ -9,7 +9,8 @@ public struct PreparedScript {
 
 extension Interpreter {
     /// Parses, resolves and compiles `file` against `globals` without running anything.
-    /// `repl` lets a later input declare a name again.
+    /// `repl` lets a later input declare a name again, and makes a final expression
+    /// statement the value `run` returns (so the REPL can echo it).
     public func prepare(_ file: SourceFile, globals: GlobalStore, repl: Bool = false) -> Result<PreparedScript, CompileError> {
         let program: Program
         switch Parser.parse(file) {
@@ -24,7 +25,7 @@ extension Interpreter {
             }))
         }
         let compiler = Compiler(file: file, interpreter: self)
-        return .success(PreparedScript(function: compiler.compileProgram(program), file: file))
+        return .success(PreparedScript(function: compiler.compileProgram(program, echoLast: repl), file: file))
     }
 
     /// Runs a prepared script's top level.
