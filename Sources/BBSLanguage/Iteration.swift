@@ -42,9 +42,9 @@ struct MapIterator: ValueIterator {
         while index < keys.count {
             let k = keys[index]
             index += 1
-            guard pairs else { return .string(k) }
             // A key removed during the loop is skipped rather than read as nil.
-            if let v = map.entries[k] { return .list(ListRef([.string(k), v])) }
+            guard let v = map.entries[k] else { continue }
+            return pairs ? .list(ListRef([.string(k), v])) : .string(k)
         }
         return nil
     }

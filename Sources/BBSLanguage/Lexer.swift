@@ -270,11 +270,15 @@ public struct Lexer {
                 consumeDigits()
             }
         }
+        if isIdentStart(peek()) {
+            // `12abc`: report the whole word once, and go on as if it were a number.
+            while pos < bytes.count && isIdentPart(peek()) { advance() }
+            error("invalid number literal '\(String(decoding: bytes[begin..<pos], as: UTF8.self))'", at: start)
+            append(Token(.int, "0", start))
+            return
+        }
         let text = String(decoding: bytes[begin..<pos], as: UTF8.self)
         let clean = String(text.filter { $0 != "_" })
-        if isIdentStart(peek()) {
-            error("invalid number literal '\(text)\(Character(Unicode.Scalar(peek())))'", at: start)
-        }
         if isFloat {
             var t = Token(.float, text, start)
             t.floatValue = Double(clean) ?? .nan
@@ -290,6 +294,7 @@ public struct Lexer {
             append(t)
         } else {
             error("integer literal '\(text)' is too large for a 64-bit int", at: start)
+            append(Token(.int, "0", start)) // keep parsing: one error, not a follow-on one
         }
     }
 
