@@ -32,14 +32,31 @@ let package = Package(
         ),
         .target(
             name: "BBSRuntime",
-            dependencies: ["BBSLanguage"]
+            dependencies: ["BBSLanguage", "BBSTransport"]
         ),
         .executableTarget(
             name: "bbs",
             dependencies: [
                 "BBSRuntime",
+                "BBSREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // REPL targets (owned by the REPL work): libedit through its readline-compatible API.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .target(
+            name: "BBSREPL",
+            dependencies: ["BBSLanguage", "BBSRuntime", "CEditLine"]
+        ),
+        // Drives the real bbs binary in a pseudo-terminal (Tests/REPLTests/pty_driver.py).
+        .testTarget(
+            name: "REPLTests",
+            dependencies: ["bbs", "BBSREPL", "BBSLanguage"],
+            exclude: ["pty_driver.py"]
         ),
         // transport targets (owned by the transport work)
         .target(
@@ -83,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "GoldenTests",
             dependencies: ["bbs"]
+        ),
+        // Runs the real bbs binary against the real bbs-mock binary (both built for it).
+        .testTarget(
+            name: "RuntimeIntegrationTests",
+            dependencies: ["bbs", "bbs-mock"]
         ),
     ],
     swiftLanguageModes: [.v5]

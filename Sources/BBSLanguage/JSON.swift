@@ -575,7 +575,9 @@ private struct JSONStyle: WriterStyle {
         case .int(let n): out.int(n)
         case .float(let d):
             guard d.isFinite else { throw JSONStyle.failure("cannot represent \(Printer.formatFloat(d))") }
-            out.text(Printer.formatFloat(d))
+            // JSON keeps the shortest form Python writes too (1e+20); print adds ".0" (1.0e+20).
+            let text = d.description
+            out.text(text.utf8.contains(UInt8(ascii: ".")) || text.utf8.contains(UInt8(ascii: "e")) ? text : text + ".0")
         case .string(let s): out.quoted(s)
         case .function: throw JSONStyle.failure("cannot serialise a function")
         case .object(let o): throw JSONStyle.failure("cannot serialise a value of type \(o.typeName)")

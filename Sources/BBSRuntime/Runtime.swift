@@ -1,38 +1,109 @@
 // The runtime joins the language to the outside world: it builds an interpreter with
-// the core library plus the Bitbucket built-ins (token, repo, ...), and configures
-// where modules come from. The script runner and the REPL share it.
+// the core library plus the Bitbucket built-ins (token, auth, api, repo, parallel), and
+// configures where modules come from. The script runner and the REPL share it.
+//
+// Secrets: one `Redactor` per runtime (shared with the transport core) knows every secret
+// the script holds (BITBUCKET_TOKEN, token.env/file/prompt, auth.* credentials). The
+// interpreter's stdout and stderr buffers pass all text through it, and so do uncaught-error
+// reports and traces, so a token's text never reaches the terminal or a CI log, even when a
+// server echoes it back in a response the script prints.
 
 import BBSLanguage
+import BBSTransport
 import Foundation
 
 public struct RuntimeOptions {
     public var scriptArguments: [String] = []
-    public var apiURL: String
-    public var gitURL: String
+    public var network: NetworkOptions
     public var environment: [String: String]
     public var executablePath: String
+    /// The bbs version, for `User-Agent: bbs/<version>`.
+    public var version: String = "dev"
+
+    public var apiURL: String {
+        get { network.apiURL }
+        set { network.apiURL = newValue }
+    }
+    public var gitURL: String {
+        get { network.gitURL }
+        set { network.gitURL = newValue }
+    }
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 executablePath: String = CommandLine.arguments.first ?? "bbs") {
         self.environment = environment
         self.executablePath = executablePath
-        apiURL = environment["BBS_API_URL"] ?? "https://api.bitbucket.org/2.0"
-        gitURL = environment["BBS_GIT_URL"] ?? "https://bitbucket.org"
+        network = NetworkOptions(environment: environment)
     }
 }
 
 public final class Runtime {
     public let interpreter: Interpreter
     public let options: RuntimeOptions
+    /// Masks every secret bbs knows of; everything bbs writes goes through it.
+    public let redactor: Redactor
+    let client: APIClient
 
     public init(options: RuntimeOptions) {
         self.options = options
+        let redactor = Redactor()
+        self.redactor = redactor
+        client = APIClient(options: options.network, environment: options.environment,
+                           redactor: redactor, version: options.version)
         interpreter = Interpreter()
+        interpreter.out.filter = { redactor.redact($0) }
+        interpreter.err.filter = { redactor.redact($0) }
         CoreLibrary.install(into: interpreter)
         interpreter.defineBuiltin("args", .list(ListRef(options.scriptArguments.map { .string($0) })))
-        TokenBuiltins.install(into: interpreter, environment: options.environment)
-        RepoBuiltins.install(into: interpreter, gitURL: options.gitURL)
+        TokenBuiltins.install(into: interpreter, environment: options.environment) { redactor.register($0) }
+        AuthBuiltins.install(into: interpreter, client: client)
+        APIBuiltins.install(into: interpreter, client: client)
+        RepoBuiltins.install(into: interpreter, gitURL: options.gitURL, client: client, environment: options.environment)
+        ParallelBuiltin.install(into: interpreter)
+        Runtime.installSleep(into: interpreter)
         interpreter.moduleLoader.searchPaths = Runtime.modulePath(options)
+    }
+
+    /// `text` with every known secret masked.
+    public func redact(_ text: String) -> String { redactor.redact(text) }
+
+    /// The one-line text of an uncaught error: for HTTP errors the message plus the detail
+    /// (e.g. a scope error's required/granted scopes), the status and the request.
+    public static func describe(_ error: ErrorValue) -> String { APIErrors.describe(error) }
+
+    /// The exit code for an uncaught error (PRODUCT.md): 4 for auth/permission, 5 for network,
+    /// timeout, rate limit and server errors that outlasted the retries, 3 for syntax, else 1.
+    public static func exitCode(for error: ErrorValue) -> Int32 {
+        switch error.kind {
+        case "auth", "permission": return 4
+        case "network", "timeout", "rate_limited": return 5
+        case "server": return error.fields["retries_exhausted"]?.isTruthy == true ? 5 : 1
+        case "syntax": return 3
+        default: return 1
+        }
+    }
+
+    /// `sleep` that lets `parallel` workers run while it waits (see ScriptLock.swift).
+    static func installSleep(into interpreter: Interpreter) {
+        interpreter.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in
+            let seconds = try args.number(0, "seconds")
+            guard seconds.isFinite, seconds >= 0 else {
+                throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
+            }
+            interp.out.flush()
+            let interrupted = ScriptLock.shared.blocking { () -> Bool in
+                let deadline = Date().addingTimeInterval(seconds)
+                while true {
+                    if Interpreter.interruptFlag.isSet { return true }
+                    let left = deadline.timeIntervalSinceNow
+                    if left <= 0 { return false }
+                    var ts = timespec(tv_sec: 0, tv_nsec: Int(min(left, 0.02) * 1e9))
+                    nanosleep(&ts, nil)
+                }
+            }
+            if interrupted { throw ScriptError.interrupted }
+            return .null
+        }
     }
 
     /// BBS_PATH entries first (colon-separated), then the stdlib installed with bbs.

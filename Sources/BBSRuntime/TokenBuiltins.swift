@@ -1,11 +1,13 @@
-// `token.env`, `token.file`: secrets from the environment or a file. The secret's text
-// never reaches a script; errors name the variable or file, never the value.
+// `token.env`, `token.file`, `token.prompt`: secrets from the environment, a file or the
+// terminal. The secret's text never reaches a script; errors name the variable or file,
+// never the value. Every secret is registered with the redactor as it is created, so its
+// text is masked in all output even if a server echoes it back.
 
 import BBSLanguage
 import Foundation
 
 enum TokenBuiltins {
-    static func install(into interpreter: Interpreter, environment: [String: String]) {
+    static func install(into interpreter: Interpreter, environment: [String: String], register: @escaping (String) -> Void) {
         let token = interpreter.builtinModule("token")
         token.define("env", arity: 1...1) { args, _ throws(ScriptError) in
             let name = try args.string(0, "the variable name")
@@ -16,6 +18,7 @@ enum TokenBuiltins {
             guard !trimmed.isEmpty else {
                 throw ScriptError.runtime("auth", "token.env: environment variable \(name) is empty")
             }
+            register(trimmed)
             return .object(SecretValue(text: trimmed, origin: "env \(name)"))
         }
         token.define("file", arity: 1...1) { args, _ throws(ScriptError) in
@@ -26,7 +29,29 @@ enum TokenBuiltins {
             guard let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 throw ScriptError.runtime("auth", "token.file: '\(path)' holds no token")
             }
+            register(text)
             return .object(SecretValue(text: text, origin: "file \(path)"))
         }
+        token.define("prompt", arity: 0...1) { args, interp throws(ScriptError) in
+            let label = try args.isAbsentOrNil(0) ? "Token" : args.string(0, "the label")
+            interp.out.flush()
+            interp.err.flush()
+            let text = try ScriptLock.shared.blocking { () throws(ScriptError) -> String in
+                try TerminalPrompt.readHidden(label: label)
+            }
+            guard !text.isEmpty else {
+                throw ScriptError.runtime("auth", "token.prompt: no token was entered")
+            }
+            register(text)
+            return .object(SecretValue(text: text, origin: "prompt \(label)"))
+        }
+    }
+}
+
+extension Arguments {
+    func isAbsentOrNil(_ i: Int) -> Bool {
+        if i >= count { return true }
+        if case .null = values[i] { return true }
+        return false
     }
 }

@@ -11,13 +11,16 @@ enum ScriptRunner {
         let runtime = Runtime(options: options)
         let interpreter = runtime.interpreter
         let script: PreparedScript
-        switch interpreter.prepare(source, globals: GlobalStore()) {
+        // Parsing and resolving recurse over the tree too: give them the large stack as well.
+        let prepared = Interpreter.runOnLargeStack { interpreter.prepare(source, globals: GlobalStore()) }
+        switch prepared {
         case .failure(let e):
-            FileHandle.standardError.write(Data(e.render(color: useColor()).utf8))
+            FileHandle.standardError.write(Data(runtime.redact(e.render(color: useColor())).utf8))
             return 3
         case .success(let s):
             script = s
         }
+        interpreter.moduleLoader.beginMainScript(source.path)
         let status: Int32 = Interpreter.runOnLargeStack {
             do throws(ScriptError) {
                 try interpreter.run(script)
@@ -43,10 +46,12 @@ enum ScriptRunner {
             interpreter.err.write("bbs: internal error: optional chain escaped\n")
             return 1
         case .thrown(let e):
-            var text = Diagnostics.render(file: e.file, at: e.location, severity: "error", message: e.message, color: useColor())
+            // interpreter.err masks secrets (Runtime installs the redactor as its filter).
+            var text = Diagnostics.render(file: e.file, at: e.location, severity: "error",
+                                          message: Runtime.describe(e), color: useColor())
             text += traceText(e.trace)
             interpreter.err.write(text)
-            return exitCode(forKind: e.kind)
+            return Runtime.exitCode(for: e)
         }
     }
 
@@ -64,18 +69,16 @@ enum ScriptRunner {
         return text
     }
 
-    static func exitCode(forKind kind: String) -> Int32 {
-        switch kind {
-        case "auth", "permission": return 4
-        case "network", "timeout", "rate_limited": return 5
-        case "syntax": return 3
-        default: return 1
-        }
-    }
-
     /// The first Ctrl-C asks the script to stop at its next loop turn or call; a second
     /// one ends the process at once, for a script stuck in a system call.
     static func installInterruptHandler() {
+        // A parent may have started us with SIGINT blocked (threads of Swift concurrency
+        // and NIO block it, and children inherit the mask): unblock it, or Ctrl-C is lost.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         signal(SIGINT) { _ in
             if Interpreter.interruptFlag.isSet { _exit(130) }
             Interpreter.interruptFlag.set()

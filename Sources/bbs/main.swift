@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import BBSLanguage
+import BBSREPL
 import BBSRuntime
 import Foundation
 
@@ -23,11 +24,14 @@ struct BBS: ParsableCommand {
         Scripts can start with `#!/usr/bin/env bbs` and be run directly after `chmod +x`.
         Everything after the script path is passed to the script, flags included.
 
-        Exit codes: 0 success, 1 runtime error, 2 usage error, 3 syntax or resolve error,
-        4 authentication or permission failure, 5 network or rate-limit failure, 130 interrupted.
+        Options for running a script go before its path, e.g. `bbs --trace deploy.bbs v1.2`: --api-url URL, --git-url URL, --trace, --dry-run, --ca-file FILE (details: `bbs help run`).
+
+        Environment: BITBUCKET_TOKEN (the default access token, sent as Bearer), BBS_API_URL, BBS_GIT_URL, BBS_TRACE=1, BBS_DRY_RUN=1, BBS_CA_FILE, BBS_TIMEOUT (seconds), HTTPS_PROXY, HTTP_PROXY, NO_PROXY.
+
+        Exit codes: 0 success, 1 runtime error, 2 usage error, 3 syntax or resolve error, 4 authentication or permission failure, 5 network or rate-limit failure, 130 interrupted.
         """,
         version: bbsVersion,
-        subcommands: [Run.self, Check.self],
+        subcommands: [Run.self, Check.self, Repl.self],
         defaultSubcommand: Run.self
     )
 }
@@ -42,11 +46,27 @@ struct Run: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE instead of a file.", valueName: "CODE"))
     var code: String?
 
-    @Option(name: .long, help: ArgumentHelp("Bitbucket API base URL (env BBS_API_URL).", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Bitbucket API base URL (env BBS_API_URL; default https://api.bitbucket.org/2.0). The credential is sent only to this host and the git host.",
+        valueName: "URL"))
     var apiURL: String?
 
-    @Option(name: .long, help: ArgumentHelp("Bitbucket git base URL (env BBS_GIT_URL).", valueName: "URL"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Bitbucket git base URL (env BBS_GIT_URL; default https://bitbucket.org).", valueName: "URL"))
     var gitURL: String?
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Print one line per HTTP request and response on stderr, secrets masked (env BBS_TRACE=1)."))
+    var trace = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Show writes (POST, PUT, PATCH, DELETE) on stderr instead of sending them; they return {dry_run: true, method, path} (env BBS_DRY_RUN=1)."))
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A PEM file of extra CA certificates to trust, e.g. a TLS-inspecting proxy's (env BBS_CA_FILE). Verification is never turned off.",
+        valueName: "FILE"))
+    var caFile: String?
 
     @Argument(parsing: .captureForPassthrough,
               help: ArgumentHelp("The script file (`-` for stdin), then the script's own arguments.", valueName: "FILE [ARGS...]"))
@@ -54,6 +74,7 @@ struct Run: ParsableCommand {
 
     mutating func run() throws {
         let source: SourceFile
+        var interactive = false
         var scriptArgs = arguments
         if let code {
             source = SourceFile(path: "-e", text: code)
@@ -68,14 +89,32 @@ struct Run: ParsableCommand {
         } else if isatty(STDIN_FILENO) == 0 {
             source = SourceFile(path: "<stdin>", text: readStandardInput())
         } else {
-            FileHandle.standardError.write(Data((BBS.helpMessage() + "\n").utf8))
-            throw ExitCode(2)
+            // No script and a terminal on stdin: the interactive REPL (run below with the same options).
+            source = SourceFile(path: "<repl>", text: "")
+            interactive = true
         }
         var options = RuntimeOptions()
         options.scriptArguments = scriptArgs
+        options.version = bbsVersion
         if let apiURL { options.apiURL = apiURL }
         if let gitURL { options.gitURL = gitURL }
+        if trace { options.network.trace = true }
+        if dryRun { options.network.dryRun = true }
+        if let caFile { options.network.caFile = caFile }
+        if interactive { throw ExitCode(REPL.run(options: options)) }
         throw ExitCode(ScriptRunner.run(source, options: options))
+    }
+}
+
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the interactive REPL (also what `bbs` alone does on a terminal)."
+    )
+
+    mutating func run() throws {
+        var options = RuntimeOptions()
+        options.version = bbsVersion
+        throw ExitCode(REPL.run(options: options))
     }
 }
 
@@ -93,11 +132,11 @@ struct Check: ParsableCommand {
         for path in files {
             guard let text = readScript(path) else { throw ExitCode(2) }
             let file = SourceFile(path: path, text: text)
-            switch runtime.interpreter.prepare(file, globals: GlobalStore()) {
+            switch Interpreter.runOnLargeStack({ runtime.interpreter.prepare(file, globals: GlobalStore()) }) {
             case .success: print("\(path): ok")
             case .failure(let e):
                 failed = true
-                FileHandle.standardError.write(Data(e.render(color: useColor()).utf8))
+                FileHandle.standardError.write(Data(runtime.redact(e.render(color: useColor())).utf8))
             }
         }
         if failed { throw ExitCode(3) }

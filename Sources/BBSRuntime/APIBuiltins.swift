@@ -1,0 +1,81 @@
+// The `api` module: `api.get(path, query?)`, `api.post/put/patch(path, body)`,
+// `api.delete(path)`, `api.request({method, path, query, headers, body})` and
+// `api.paginate(path, query?)`. Paths are relative to the API base (or absolute URLs; the
+// credential only goes to the configured hosts).
+//
+// get/post/put/patch/delete return the parsed JSON body (nil when empty, text when not
+// JSON) and raise an error value on an HTTP error. `request` never raises on an HTTP status
+// and returns `{status, headers, body}`. Under `--dry-run` writes are not sent; they return
+// `{dry_run: true, method, path}` (and `request` adds `status: 0, headers: {}, body: nil`).
+
+import BBSLanguage
+import Foundation
+import BBSTransport
+
+enum APIBuiltins {
+    static func install(into interpreter: Interpreter, client: APIClient) {
+        let api = interpreter.builtinModule("api")
+
+        api.define("get", arity: 1...2) { args, _ throws(ScriptError) in
+            let path = try args.string(0, "the path")
+            let query = try APIValues.query(args[1], "api.get")
+            return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query)))
+        }
+        for method in ["post", "put", "patch"] {
+            api.define(method, arity: 1...2) { args, _ throws(ScriptError) in
+                let path = try args.string(0, "the path")
+                var headers = APIHeaders()
+                let body = try APIValues.body(args[1], headers: &headers)
+                return try write(client, APIRequest(method: method.uppercased(), path, headers: headers, body: body), path: path)
+            }
+        }
+        api.define("delete", arity: 1...1) { args, _ throws(ScriptError) in
+            let path = try args.string(0, "the path")
+            return try write(client, APIRequest(method: "DELETE", path), path: path)
+        }
+        api.define("request", arity: 1...1) { args, _ throws(ScriptError) in
+            let spec = try args.map(0, "the request")
+            let callee = "api.request"
+            let method: String
+            switch spec.entries["method"] ?? .null {
+            case .null: method = "GET"
+            case .string(let m) where !m.isEmpty && m.allSatisfy({ $0.isLetter }): method = m.uppercased()
+            case let v: throw ScriptError.value("\(callee): 'method' must be an HTTP method name, not \(Printer.repr(v))")
+            }
+            guard case .string(let path)? = spec.entries["path"] ?? spec.entries["url"] else {
+                throw ScriptError.type("\(callee): 'path' must be a string")
+            }
+            let query = try APIValues.query(spec.entries["query"] ?? .null, callee)
+            var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee)
+            let body = try APIValues.body(spec.entries["body"] ?? .null, headers: &headers)
+            let request = APIRequest(method: method, path, query: query, headers: headers, body: body,
+                                     throwsOnHTTPError: false)
+            let response = try client.send(request)
+            var m = OrderedMap()
+            m["status"] = .int(response.status)
+            m["headers"] = APIValues.headers(response.headers)
+            m["body"] = APIValues.body(response)
+            if response.isDryRun {
+                m["dry_run"] = .bool(true)
+                m["method"] = .string(method)
+                m["path"] = .string(path)
+            }
+            return .map(MapRef(m))
+        }
+        api.define("paginate", arity: 1...2) { args, _ throws(ScriptError) in
+            let path = try args.string(0, "the path")
+            let query = try APIValues.query(args[1], "api.paginate")
+            return .object(Pagination.stream(client, path: path, query: query))
+        }
+        api.define("url", arity: 0...0) { _, _ throws(ScriptError) in
+            .string(client.options.apiURL)
+        }
+        api.members["dry_run"] = .bool(client.isDryRun)
+    }
+
+    static func write(_ client: APIClient, _ request: APIRequest, path: String) throws(ScriptError) -> Value {
+        let response = try client.send(request)
+        if response.isDryRun { return APIValues.dryRun(method: request.method, path: path) }
+        return APIValues.body(response)
+    }
+}

@@ -1,0 +1,56 @@
+// Drives the real `bbs` REPL in a pseudo-terminal through pty_driver.py (python3's `pty`),
+// sending keys and asserting on what the screen shows.
+
+import Foundation
+import XCTest
+
+final class REPLTests: XCTestCase {
+    static func binary() -> String {
+        if let explicit = ProcessInfo.processInfo.environment["BBS_BIN"] { return explicit }
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("bbs").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/bbs").path
+    }
+
+    static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("pty_driver.py").path
+
+    func drive(_ scenario: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            throw XCTSkip("python3 is needed to drive a pseudo-terminal")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [REPLTests.driver, REPLTests.binary(), scenario]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let transcript = String(decoding: data, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "REPL scenario '\(scenario)' failed:\n\(transcript)",
+                       file: file, line: line)
+    }
+
+    /// Multi-line definition and call, echoed results (pretty JSON), an error with a caret,
+    /// completion of `api.ge`, a map key and an API path, Ctrl-C on a line, in a loop, in
+    /// `sleep` and in a request that never gets an answer, `:load`,
+    /// `args` empty, `:type`, Ctrl-D exits 0.
+    func testInteractiveSession() throws {
+        try drive("session")
+    }
+
+    /// History across two runs (a multi-line entry recalled whole); a line with a secret's
+    /// text (from token.env) is never written to the history file.
+    func testHistoryAcrossRunsWithoutSecrets() throws {
+        try drive("history")
+    }
+}
