@@ -14,6 +14,13 @@ struct BBS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bbs",
         abstract: "Run bbs scripts that automate Bitbucket Cloud.",
+        usage: """
+        bbs [options] FILE [ARGS...]     run a script
+          bbs [options] -e CODE [ARGS...]  run code
+          bbs [options] -                  run the script on standard input
+          bbs check FILE...                parse and resolve only
+          bbs [repl]                       the interactive REPL (on a terminal)
+        """,
         discussion: """
         Examples:
           bbs deploy.bbs v1.2          run a script with arguments (available as `args`)
