@@ -29,6 +29,9 @@ final class APIClient: @unchecked Sendable {
 
     var isDryRun: Bool { options.dryRun }
 
+    /// The credential in force now (git operations take it at their start).
+    var currentCredential: Credential? { lock.withLock { credential } }
+
     /// Uses `credential` for every later request; its secret is masked from now on.
     func setCredential(_ credential: Credential) {
         redactor.register(credential)

@@ -1,5 +1,5 @@
 // The runtime joins the language to the outside world: it builds an interpreter with
-// the core library plus the Bitbucket built-ins (token, auth, api, repo, parallel), and
+// the core library plus the Bitbucket built-ins (token, auth, api, repo, git, parallel), and
 // configures where modules come from. The script runner and the REPL share it.
 //
 // Secrets: one `Redactor` per runtime (shared with the transport core) knows every secret
@@ -60,8 +60,15 @@ public final class Runtime {
         APIBuiltins.install(into: interpreter, client: client)
         RepoBuiltins.install(into: interpreter, gitURL: options.gitURL, client: client, environment: options.environment)
         ParallelBuiltin.install(into: interpreter)
+        GitModule.install(into: interpreter, client: client, options: options)
         Runtime.installSleep(into: interpreter)
         interpreter.moduleLoader.searchPaths = Runtime.modulePath(options)
+    }
+
+    /// `bbs __git-credential OPERATION`: git runs bbs as its credential helper during `git.*`
+    /// calls (see GitCredentialBroker.swift). Hidden from help; returns the exit status.
+    public static func runGitCredentialHelper(operation: String) -> Int32 {
+        GitCredentialBroker.runHelper(operation: operation, environment: ProcessInfo.processInfo.environment)
     }
 
     /// `text` with every known secret masked.

@@ -1,0 +1,165 @@
+import Foundation
+
+/// One run of the real `git` binary.
+public struct GitInvocation: Sendable {
+    /// Arguments after `git`; never contains a secret (the credential goes through the broker).
+    public var arguments: [String]
+    /// Where git runs (`git -C` semantics without the flag); nil for the current directory.
+    public var directory: String?
+    /// Whether git may talk to a remote, and so needs the credential channel.
+    public var usesRemote: Bool
+    /// Forward git's stderr (progress bars) live, after redaction, instead of only collecting it.
+    public var liveProgress: Bool
+
+    public init(arguments: [String], directory: String? = nil, usesRemote: Bool = false, liveProgress: Bool = false) {
+        self.arguments = arguments
+        self.directory = directory
+        self.usesRemote = usesRemote
+        self.liveProgress = liveProgress
+    }
+}
+
+public struct GitResult: Sendable {
+    public var status: Int32
+    /// Both outputs have been through the `Redactor`.
+    public var stdout: String
+    public var stderr: String
+    public var elapsed: TimeInterval
+
+    public init(status: Int32, stdout: String, stderr: String, elapsed: TimeInterval) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.elapsed = elapsed
+    }
+}
+
+/// Runs git with the shared core's credential, bound to the git origin.
+///
+/// Every run gets the same hardened environment (`GitEnvironment`): no terminal prompt, no askpass,
+/// the user's credential helpers reset, and — when a credential is set and git talks to a remote —
+/// `bbs __git-credential` as the only helper, fed by a `GitCredentialBroker` that lives exactly as
+/// long as the git process.
+public struct GitRunner: Sendable {
+    public var gitBaseURL: URL
+    public var credential: Credential?
+    public var redactor: Redactor
+    /// The program git runs as its credential helper (this bbs binary).
+    public var helperExecutable: String
+    public var baseEnvironment: [String: String]
+    /// Trace lines (already secret-free): the command line and each credential request.
+    public var trace: (@Sendable (String) -> Void)?
+    /// Where live progress goes (the terminal's stderr).
+    public var progressSink: @Sendable (String) -> Void = { text in FileHandle.standardError.write(Data(text.utf8)) }
+
+    public init(gitBaseURL: URL, credential: Credential?, redactor: Redactor, helperExecutable: String,
+                baseEnvironment: [String: String]) {
+        self.gitBaseURL = gitBaseURL
+        self.credential = credential
+        self.redactor = redactor
+        self.helperExecutable = helperExecutable
+        self.baseEnvironment = baseEnvironment
+    }
+
+    /// Runs git to completion. `isCancelled` is polled while git runs; when it turns true git is
+    /// terminated and `GitRunError.cancelled` thrown. A non-zero exit is a result, not an error.
+    public func run(_ invocation: GitInvocation, isCancelled: @escaping () -> Bool = { false }) throws(GitRunError) -> GitResult {
+        guard let git = GitEnvironment.findExecutable("git", path: baseEnvironment["PATH"]) else {
+            throw .cannotStart("git is not installed or not on PATH")
+        }
+        if let directory = invocation.directory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .cannotStart("'\(directory)' is not a directory")
+            }
+        }
+        var broker: GitCredentialBroker?
+        if invocation.usesRemote, let credential {
+            do throws(TransportError) {
+                broker = try GitCredentialBroker(credential: credential, gitBaseURL: gitBaseURL, onRequest: trace)
+            } catch {
+                throw .cannotStart(error.message)
+            }
+        }
+        defer { broker?.close() }
+        let environment = GitEnvironment.make(base: baseEnvironment, helper: broker.map { _ in helperExecutable },
+                                              brokerVariables: broker?.environment ?? [:])
+        trace?("→ git " + GitEnvironment.displayCommand(invocation.arguments) + (invocation.directory.map { " (in \($0))" } ?? ""))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: git)
+        process.arguments = invocation.arguments
+        process.environment = environment
+        if let directory = invocation.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        let started = Date()
+        do {
+            try process.run()
+        } catch {
+            throw .cannotStart("cannot start git: \(error.localizedDescription)")
+        }
+        let drained = DispatchGroup()
+        let out = OutputCollector(), err = OutputCollector()
+        out.drain(outPipe.fileHandleForReading, drained, live: nil)
+        var forward: (@Sendable (String) -> Void)? = nil
+        if invocation.liveProgress {
+            let masker: Redactor = redactor
+            let sink: @Sendable (String) -> Void = progressSink
+            forward = { (chunk: String) -> Void in sink(masker.redact(chunk)) }
+        }
+        err.drain(errPipe.fileHandleForReading, drained, live: forward)
+
+        var cancelled = false
+        while exited.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            if !cancelled && isCancelled() {
+                cancelled = true
+                process.terminate()
+            }
+        }
+        drained.wait()
+        if cancelled { throw .cancelled }
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let elapsed = Date().timeIntervalSince(started)
+        trace?("← git \(invocation.arguments.first ?? "") exit \(status) \(Int(elapsed * 1000)) ms")
+        return GitResult(status: status, stdout: redactor.redact(out.text), stderr: redactor.redact(err.text), elapsed: elapsed)
+    }
+}
+
+public enum GitRunError: Error, Sendable {
+    case cannotStart(String)
+    case cancelled
+}
+
+/// Bytes from one pipe, read on a background thread; optionally passed on as they arrive.
+private final class OutputCollector: @unchecked Sendable {
+    private var data = Data()
+    var text: String { String(decoding: data, as: UTF8.self) }
+
+    func drain(_ handle: FileHandle, _ group: DispatchGroup, live: (@Sendable (String) -> Void)?) {
+        group.enter()
+        let thread = Thread {
+            // Live text is passed on only up to the last line or progress-bar end (`\n`, `\r`),
+            // so a secret split across two reads is still whole when it is redacted.
+            var pending: [UInt8] = []
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                self.data.append(chunk)
+                guard let live else { continue }
+                pending.append(contentsOf: chunk)
+                if let end = pending.lastIndex(where: { $0 == 10 || $0 == 13 }) {
+                    live(String(decoding: pending[...end], as: UTF8.self))
+                    pending.removeSubrange(...end)
+                }
+            }
+            if let live, !pending.isEmpty { live(String(decoding: pending, as: UTF8.self)) }
+            group.leave()
+        }
+        thread.start()
+    }
+}
