@@ -177,8 +177,15 @@ final class Session {
                 print(value.typeName)
             }) { return code }
         case ":trace":
-            // The runtime has no switch for tracing after start-up yet.
-            writeError(":trace is not available in this build; start bbs with --trace or BBS_TRACE=1 instead\n")
+            switch rest.lowercased() {
+            case "on": runtime.isTracing = true
+            case "off": runtime.isTracing = false
+            case "": break
+            default:
+                writeError("usage: :trace on|off\n")
+                return nil
+            }
+            print("trace is \(runtime.isTracing ? "on" : "off")")
         case ":load", ":l":
             guard !rest.isEmpty else { writeError("usage: :load FILE\n"); return nil }
             let path = (rest as NSString).expandingTildeInPath
@@ -202,7 +209,7 @@ final class Session {
       :help          this text
       :type EXPR     the type of EXPR's value
       :load FILE     run FILE in this session (its names stay defined)
-      :trace on|off  show HTTP requests (if available)
+      :trace on|off  show HTTP requests and git commands on stderr (secrets masked)
       :quit          leave (or Ctrl-D on an empty line)
     Tab completes names, module members (api., token., json., fs., ...), map keys and
     API paths inside api.get("/...  Ctrl-C clears the line or stops running code.

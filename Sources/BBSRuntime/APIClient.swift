@@ -15,12 +15,14 @@ final class APIClient: @unchecked Sendable {
     private let lock = NSLock()
     private var transportInstance: Transport?
     private var credential: Credential?
+    private var tracingBeforeStart: Bool
 
     init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String) {
         self.options = options
         self.environment = environment
         self.redactor = redactor
         self.version = version
+        tracingBeforeStart = options.trace
         // With no auth.* call, the token comes from BITBUCKET_TOKEN (an access token: Bearer).
         if let token = environment["BITBUCKET_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
             setCredential(.bearer(token: token))
@@ -28,6 +30,17 @@ final class APIClient: @unchecked Sendable {
     }
 
     var isDryRun: Bool { options.dryRun }
+
+    /// `--trace`, switchable at run time (the REPL's `:trace on|off`); also read by git calls.
+    var isTracing: Bool {
+        get { lock.withLock { transportInstance?.isTracing ?? tracingBeforeStart } }
+        set {
+            lock.withLock {
+                tracingBeforeStart = newValue
+                transportInstance?.isTracing = newValue
+            }
+        }
+    }
 
     /// The credential in force now (git operations take it at their start).
     var currentCredential: Credential? { lock.withLock { credential } }
@@ -47,7 +60,8 @@ final class APIClient: @unchecked Sendable {
         defer { lock.unlock() }
         if let transportInstance { return transportInstance }
         do throws(TransportError) {
-            let config = try options.transportConfig(environment: environment, version: version)
+            var config = try options.transportConfig(environment: environment, version: version)
+            config.trace = tracingBeforeStart
             let t = try Transport(config: config, redactor: redactor, credential: credential)
             transportInstance = t
             return t

@@ -191,7 +191,7 @@ final class GitModule {
         }
         var runner = GitRunner(gitBaseURL: base, credential: client.currentCredential, redactor: client.redactor,
                                helperExecutable: helperExecutable, baseEnvironment: options.environment)
-        if options.network.trace {
+        if client.isTracing {
             let redactor = client.redactor
             runner.trace = { line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) }
         }

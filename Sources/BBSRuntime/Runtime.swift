@@ -71,6 +71,12 @@ public final class Runtime {
         GitCredentialBroker.runHelper(operation: operation, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// HTTP and git tracing (`--trace`), switchable while the runtime lives.
+    public var isTracing: Bool {
+        get { client.isTracing }
+        set { client.isTracing = newValue }
+    }
+
     /// `text` with every known secret masked.
     public func redact(_ text: String) -> String { redactor.redact(text) }
 

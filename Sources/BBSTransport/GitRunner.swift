@@ -86,44 +86,31 @@ public struct GitRunner: Sendable {
                                               brokerVariables: broker?.environment ?? [:])
         trace?("→ git " + GitEnvironment.displayCommand(invocation.arguments) + (invocation.directory.map { " (in \($0))" } ?? ""))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: git)
-        process.arguments = invocation.arguments
-        process.environment = environment
-        if let directory = invocation.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        // `-C` rather than a working directory of the child: one spawn path, and the same effect.
+        let arguments = (invocation.directory.map { ["-C", $0] } ?? []) + invocation.arguments
         let started = Date()
-        do {
-            try process.run()
-        } catch {
-            throw .cannotStart("cannot start git: \(error.localizedDescription)")
-        }
+        let child = try ChildProcess(executable: git, arguments: arguments, environment: environment)
         let drained = DispatchGroup()
         let out = OutputCollector(), err = OutputCollector()
-        out.drain(outPipe.fileHandleForReading, drained, live: nil)
+        out.drain(child.stdout, drained, live: nil)
         var forward: (@Sendable (String) -> Void)? = nil
         if invocation.liveProgress {
             let masker: Redactor = redactor
             let sink: @Sendable (String) -> Void = progressSink
             forward = { (chunk: String) -> Void in sink(masker.redact(chunk)) }
         }
-        err.drain(errPipe.fileHandleForReading, drained, live: forward)
+        err.drain(child.stderr, drained, live: forward)
 
         var cancelled = false
-        while exited.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+        while !child.wait(timeout: .milliseconds(50)) {
             if !cancelled && isCancelled() {
                 cancelled = true
-                process.terminate()
+                child.terminateGroup()
             }
         }
         drained.wait()
         if cancelled { throw .cancelled }
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let status = child.status
         let elapsed = Date().timeIntervalSince(started)
         trace?("← git \(invocation.arguments.first ?? "") exit \(status) \(Int(elapsed * 1000)) ms")
         return GitResult(status: status, stdout: redactor.redact(out.text), stderr: redactor.redact(err.text), elapsed: elapsed)
@@ -140,16 +127,20 @@ private final class OutputCollector: @unchecked Sendable {
     private var data = Data()
     var text: String { String(decoding: data, as: UTF8.self) }
 
-    func drain(_ handle: FileHandle, _ group: DispatchGroup, live: (@Sendable (String) -> Void)?) {
+    /// Reads `fd` to its end, then closes it.
+    func drain(_ fd: Int32, _ group: DispatchGroup, live: (@Sendable (String) -> Void)?) {
         group.enter()
         let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
             // Live text is passed on only up to the last line or progress-bar end (`\n`, `\r`),
             // so a secret split across two reads is still whole when it is redacted.
             var pending: [UInt8] = []
             while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                self.data.append(chunk)
+                let n = read(fd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                let chunk = buffer[0..<n]
+                self.data.append(contentsOf: chunk)
                 guard let live else { continue }
                 pending.append(contentsOf: chunk)
                 if let end = pending.lastIndex(where: { $0 == 10 || $0 == 13 }) {
@@ -158,6 +149,7 @@ private final class OutputCollector: @unchecked Sendable {
                 }
             }
             if let live, !pending.isEmpty { live(String(decoding: pending, as: UTF8.self)) }
+            close(fd)
             group.leave()
         }
         thread.start()

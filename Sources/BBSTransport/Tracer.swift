@@ -4,7 +4,8 @@ import Foundation
 /// sink, and credential-bearing headers are masked by name as well, so a secret that was never
 /// registered (a script's own header) still does not show.
 struct Tracer: Sendable {
-    let enabled: Bool
+    let state: TraceSwitch
+    var enabled: Bool { state.isOn }
     let sink: @Sendable (String) -> Void
     let redactor: Redactor
 
@@ -86,4 +87,18 @@ struct Tracer: Sendable {
     static func milliseconds(_ seconds: TimeInterval) -> String { "\(Int((seconds * 1000).rounded()))ms" }
 
     static func seconds(_ seconds: TimeInterval) -> String { String(format: "%.2fs", seconds) }
+}
+
+/// Whether tracing is on; shared by a transport and whoever may flip it while requests are in
+/// flight (the REPL's `:trace on|off`).
+public final class TraceSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var on: Bool
+
+    public init(_ on: Bool) { self.on = on }
+
+    public var isOn: Bool {
+        get { lock.withLock { on } }
+        set { lock.withLock { on = newValue } }
+    }
 }

@@ -49,7 +49,7 @@ public final class Transport: @unchecked Sendable {
         self.config = config
         self.redactor = redactor
         self.boundOrigins = [apiOrigin, gitOrigin]
-        self.tracer = Tracer(enabled: config.trace, sink: config.traceSink, redactor: redactor)
+        self.tracer = Tracer(state: TraceSwitch(config.trace), sink: config.traceSink, redactor: redactor)
         self.clients = try HTTPClientSet(config: config)
         for proxy in [config.proxy.httpsProxy, config.proxy.httpProxy].compactMap({ $0 }) {
             if let password = proxy.password { redactor.register(password, usernames: proxy.username.map { [$0] } ?? []) }
@@ -59,6 +59,12 @@ public final class Transport: @unchecked Sendable {
 
     deinit {
         clients.shutdownInBackground()
+    }
+
+    /// Turns `--trace` output on or off for every later request and response.
+    public var isTracing: Bool {
+        get { tracer.state.isOn }
+        set { tracer.state.isOn = newValue }
     }
 
     /// The credential sent to the bound origins; setting it also registers its secret for redaction.

@@ -280,6 +280,27 @@ def session(binary, tmp):
         prompt(t)
         if time.time() - started > 5:
             raise Failure("Ctrl-C did not stop a hanging request promptly")
+        # :trace on shows the request (its Authorization masked); :trace off stops it.
+        t.send(":trace on\r")
+        t.expect(r"trace is on")
+        prompt(t)
+        t.send('api.get("/repositories/acme")\r')
+        t.expect(r"→ GET https://127\.0\.0\.1:\d+/2\.0/repositories/acme authorization: Bearer \*\*\*")
+        t.send(b"\x03")
+        t.expect(r"interrupted")
+        prompt(t)
+        t.send(":trace off\r")
+        t.expect(r"trace is off")
+        prompt(t)
+        t.send('api.get("/workspaces")\r')
+        time.sleep(1.0)
+        t.send(b"\x03")
+        t.expect(r"interrupted")
+        prompt(t)
+        if "→ GET" in t.screen().split("trace is off", 1)[1]:
+            raise Failure(":trace off did not stop the trace")
+        if b"repl_test_token_value" in t.raw:
+            raise Failure("the token reached the terminal")
         # :load runs a file in the session; its names stay defined.
         script = os.path.join(tmp, "lib.bbs")
         with open(script, "w") as f:
