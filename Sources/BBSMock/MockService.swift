@@ -20,16 +20,21 @@ public final class MockService: @unchecked Sendable {
             self.clock = clock
         }
 
-        /// The default data set, served from in-memory repositories.
-        public static func defaultState() throws -> MockState {
-            let state = MockState()
+        /// The default data set; repositories in memory unless `contentFactory` says otherwise (bbs-mock
+        /// passes `GitRepositoryStore.makeContent` so that they can be served over git).
+        public static func defaultState(
+            contentFactory: @escaping @Sendable () -> any RepositoryContentSource = { InMemoryContentSource() }
+        ) throws -> MockState {
+            let state = MockState(contentFactory: contentFactory)
             try DefaultFixture.load(into: state)
             return state
         }
 
         /// A fixture file instead of the default data set.
-        public static func fixtureState(_ url: URL) throws -> MockState {
-            let state = MockState()
+        public static func fixtureState(
+            _ url: URL, contentFactory: @escaping @Sendable () -> any RepositoryContentSource = { InMemoryContentSource() }
+        ) throws -> MockState {
+            let state = MockState(contentFactory: contentFactory)
             try FixtureLoader.load(contentsOf: url, into: state)
             return state
         }

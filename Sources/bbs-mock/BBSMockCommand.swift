@@ -12,6 +12,10 @@ struct BBSMockCommand: AsyncParsableCommand {
             SIGINT. REST lives under /2.0; control endpoints (faults, request log, reset, seed) under /_mock/ \
             (GET /_mock/help lists them).
 
+            Git: every repository is also served over git smart HTTP at http://HOST:PORT/WORKSPACE/SLUG.git \
+            (clone needs scope repository, push repository:write; public repositories clone anonymously), from \
+            bare repositories under --git-root (default: a temporary directory deleted on exit).
+
             Credentials: `Authorization: Bearer TOKEN`, Basic `x-token-auth:TOKEN`, or a --basic user. Scopes \
             are OAuth 2 scopes (repository, repository:write, pullrequest, pipeline, account, ...) or API-token \
             scopes (read:repository:bitbucket, ...). With no --token and no --basic, the token `mock-token` \
@@ -38,6 +42,14 @@ struct BBSMockCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Origin for links in responses (default: the Host the client used).", valueName: "URL"))
     var publicURL: String?
 
+    @Option(help: ArgumentHelp(
+        "Keep served git repositories in DIR/WORKSPACE/SLUG.git; emptied on start and on reset, kept on exit "
+            + "(default: a private temporary directory, deleted on exit).", valueName: "DIR"))
+    var gitRoot: String?
+
+    @Flag(help: "Do not serve git; repositories live in memory only.")
+    var noGit = false
+
     @Flag(help: "Print the default fixture (a starting point for --fixture) and exit.")
     var printDefaultFixture = false
 
@@ -59,10 +71,27 @@ struct BBSMockCommand: AsyncParsableCommand {
             return
         }
         let credentials = try makeCredentials()
+        let store: GitRepositoryStore?
+        do {
+            store = noGit ? nil : try GitRepositoryStore.make(root: gitRoot.map { URL(fileURLWithPath: $0) })
+        } catch {
+            FileHandle.standardError.write(Data("bbs-mock: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if !noGit && store == nil {
+            FileHandle.standardError.write(Data("bbs-mock: git not found on PATH; serving REST only, from memory\n".utf8))
+        }
+        defer { store?.shutDown() }
+        let contentFactory: @Sendable () -> any RepositoryContentSource = {
+            if let store { return store.makeContent() }
+            return InMemoryContentSource()
+        }
         let fixtureURL = fixture.map { URL(fileURLWithPath: $0) }
-        let configuration = MockService.Configuration(credentials: credentials) {
-            if let fixtureURL { return try MockService.Configuration.fixtureState(fixtureURL) }
-            return try MockService.Configuration.defaultState()
+        let configuration = MockService.Configuration(credentials: credentials) { () throws -> MockState in
+            // A reset (and the start) begins with no repositories on disk; each is written on first git use.
+            store?.clear()
+            if let fixtureURL { return try MockService.Configuration.fixtureState(fixtureURL, contentFactory: contentFactory) }
+            return try MockService.Configuration.defaultState(contentFactory: contentFactory)
         }
         let service: MockService
         do {
@@ -72,8 +101,13 @@ struct BBSMockCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("bbs-mock: cannot load state: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        if verbose, let store {
+            FileHandle.standardError.write(Data("bbs-mock: git repositories under \(store.root.path)\n".utf8))
+        }
+        let extensions: [any MockServerExtension] = store.map { [GitSmartHTTPExtension(git: GitSmartHTTP(store: $0))] } ?? []
         let server = MockServer(
-            service: service, host: host, port: port, publicURL: publicURL, logLevel: verbose ? .info : .warning)
+            service: service, host: host, port: port, publicURL: publicURL, extensions: extensions,
+            logLevel: verbose ? .info : .warning)
         let printedHost = host
         try await server.run { boundPort in
             print("listening on http://\(MockServer.urlHost(printedHost)):\(boundPort)")

@@ -1,13 +1,15 @@
 import Foundation
 
-/// Refs, commits and files held in memory: the default content of every repository until a
-/// git-backed source replaces it.
+/// Refs, commits and files held in memory, with the hashes git would give them. The content of every
+/// repository until git serving touches it (see `GitBackedContentSource`), and the whole content when
+/// bbs-mock runs without git.
 public final class InMemoryContentSource: RepositoryContentSource, @unchecked Sendable {
     // Not locked here: the service calls every content source with its own lock held.
-    private var commits: [String: GitCommit] = [:]
-    private var trees: [String: [String: Data]] = [:]
-    private var branchTargets: [String: String] = [:]
-    private var tagsByName: [String: GitTag] = [:]
+    // Readable in the module so the whole history can be exported into a bare repository.
+    private(set) var commits: [String: GitCommit] = [:]
+    private(set) var trees: [String: [String: Data]] = [:]
+    private(set) var branchTargets: [String: String] = [:]
+    private(set) var tagsByName: [String: GitTag] = [:]
     /// Paging through a long history asks for the same log once per page; any write invalidates it.
     private var logCache: (include: [String], exclude: [String], commits: [GitCommit])?
 
@@ -120,15 +122,11 @@ public final class InMemoryContentSource: RepositoryContentSource, @unchecked Se
         return lhs.hash < rhs.hash
     }
 
-    /// Hashes the same ingredients git does (tree, parents, people, times, message), so equal histories get
-    /// equal hashes across runs and different ones never collide in practice.
+    /// The real git hash of the commit (tree, parents, people, times, message), so the history keeps its
+    /// hashes when it is exported into a bare repository for `git clone`.
     private static func hash(of draft: CommitDraft, files: [String: Data]) -> String {
-        let tree = files.keys.sorted().map { "\($0)\0\(SHA1.hex(files[$0]!))" }.joined(separator: "\n")
-        var text = "tree \(SHA1.hex(tree))\n"
-        for parent in draft.parents { text += "parent \(parent)\n" }
-        text += "author \(draft.author.raw) \(Int(draft.author.date.timeIntervalSince1970)) +0000\n"
-        text += "committer \(draft.committer.raw) \(Int(draft.committer.date.timeIntervalSince1970)) +0000\n\n"
-        text += draft.message
-        return SHA1.hex("commit \(text.utf8.count)\0" + text)
+        GitObjects.commitHash(GitObjects.commitBody(
+            tree: GitObjects.treeHash(files), parents: draft.parents, author: draft.author,
+            committer: draft.committer, message: draft.message))
     }
 }

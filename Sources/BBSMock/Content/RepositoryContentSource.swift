@@ -108,9 +108,9 @@ public enum ContentError: Error, Equatable, Sendable {
 
 /// Where a repository's refs, commits and files come from.
 ///
-/// The REST layer reads and writes a repository only through this protocol, so the in-memory store used
-/// today can be swapped for one backed by a real bare repository (driven by `git` commands) without
-/// touching any route: a `git push` into that repository then shows up in `/refs/branches` and `/commits`.
+/// The REST layer reads and writes a repository only through this protocol, so the in-memory store and
+/// a real bare repository (`GitContentSource`, driven by `git` commands) are interchangeable for every
+/// route: a `git push` into that repository shows up in `/refs/branches` and `/commits`.
 /// Implementations are called with the service lock held, one call at a time.
 public protocol RepositoryContentSource: AnyObject, Sendable {
     /// Branches sorted by name.
@@ -148,9 +148,15 @@ extension RepositoryContentSource {
         try tags().first { $0.name == name }
     }
 
-    /// A whole-tree merge that is good enough for a fake: the source side wins every file.
-    /// A source backed by real git should replace it with a real merge.
+    /// The in-memory merge: see `sourceWinsMerge`. `GitContentSource` replaces it with a real merge.
     public func merge(
+        source: String, into destination: String, strategy: MergeStrategy, message: String, author: GitSignature
+    ) throws -> GitCommit {
+        try sourceWinsMerge(source: source, into: destination, strategy: strategy, message: message, author: author)
+    }
+
+    /// A whole-tree merge that is good enough for a fake: the source side wins every file.
+    public func sourceWinsMerge(
         source: String, into destination: String, strategy: MergeStrategy, message: String, author: GitSignature
     ) throws -> GitCommit {
         guard let destinationHead = try branch(named: destination)?.target else {

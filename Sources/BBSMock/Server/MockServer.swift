@@ -83,31 +83,36 @@ struct MockResponder: HTTPResponder {
         }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let mockRequest = makeMockRequest(request, body: Data(buffer: body), context: context)
+        let mockRequest = Self.mockRequest(request, body: Data(buffer: body), origin: origin(request, context: context))
         let service = self.service
         let outcome = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: service.handle(mockRequest)) }
         }
+        return try await Self.response(for: outcome, context: context)
+    }
+
+    /// Carries out what the core decided: respond, respond late, or close the connection unanswered.
+    static func response(for outcome: MockOutcome, context: MockRequestContext) async throws -> Response {
         switch outcome {
         case .respond(let response):
-            return Self.hummingbirdResponse(response)
+            return hummingbirdResponse(response)
         case .respondAfter(let milliseconds, let response):
             try await Task.sleep(nanoseconds: UInt64(milliseconds) * 1_000_000)
-            return Self.hummingbirdResponse(response)
+            return hummingbirdResponse(response)
         case .dropConnection:
             try? await context.channel.close()
             throw CancellationError()
         }
     }
 
-    private func makeMockRequest(_ request: Request, body: Data, context: MockRequestContext) -> MockRequest {
+    static func mockRequest(_ request: Request, body: Data, origin: String) -> MockRequest {
         let target = request.head.path ?? "/"
         let pathEnd = target.firstIndex(of: "?") ?? target.endIndex
         let query = pathEnd < target.endIndex ? target[target.index(after: pathEnd)...] : nil
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         return MockRequest(
             method: request.method.rawValue, rawPath: String(target[..<pathEnd]), query: MockRequest.parseQuery(query),
-            headers: headers, body: body, origin: origin(request, context: context))
+            headers: headers, body: body, origin: origin)
     }
 
     /// Links follow the host the client used, so a client that reached the mock as `localhost` stays on
