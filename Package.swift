@@ -96,10 +96,11 @@ let package = Package(
             name: "BBSLanguageTests",
             dependencies: ["BBSLanguage", "BBSRuntime"]
         ),
-        // Runs Tests/golden/**/*.bbs through the real binary; depends on it so it is built.
+        // Runs Tests/golden/**/*.bbs and examples/ through the real binaries (some against bbs-mock);
+        // depends on them so they are built.
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["bbs"]
+            dependencies: ["bbs", "bbs-mock"]
         ),
         // Runs the real bbs binary against the real bbs-mock binary (both built for it).
         .testTarget(

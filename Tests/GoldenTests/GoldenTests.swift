@@ -7,6 +7,13 @@
 //   # args: A B C          arguments passed to the script
 //   # env: NAME=VALUE      set for the run (repeatable)
 //   # stdin: TEXT          a line fed to standard input (repeatable)
+//   # mock:                run against a fresh bbs-mock (127.0.0.1, port 0) started for this
+//                          case and stopped after it; BBS_API_URL, BBS_GIT_URL, BITBUCKET_TOKEN
+//                          and BBS_MOCK_URL (for /_mock/ control requests) point the script at it
+//   # mock: ARGS           the same, with extra bbs-mock arguments (`--fixture FILE`, relative
+//                          to the script's folder)
+//   # mock-token: SPEC     start the mock with `--token SPEC` (e.g. `ro:repository`) instead of
+//                          the all-scopes `mock-token`; BITBUCKET_TOKEN is the part before `:`
 
 import Foundation
 import Testing
@@ -50,6 +57,9 @@ struct Expectations {
     var args: [String] = []
     var env: [String: String] = [:]
     var stdin: [String] = []
+    /// nil: no mock; otherwise the extra bbs-mock arguments.
+    var mock: [String]?
+    var mockToken: String?
 
     init(source: String) {
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -64,6 +74,12 @@ struct Expectations {
                 env[String(rest[..<eq])] = String(rest[rest.index(after: eq)...])
             }
             else if let rest = comment.dropPrefix("stdin: ") { stdin.append(String(rest)) }
+            else if comment == "mock:" { mock = mock ?? [] }
+            else if let rest = comment.dropPrefix("mock: ") { mock = (mock ?? []) + rest.split(separator: " ").map(String.init) }
+            else if let rest = comment.dropPrefix("mock-token: ") {
+                mockToken = rest.trimmingCharacters(in: .whitespaces)
+                mock = mock ?? []
+            }
         }
     }
 }
@@ -115,7 +131,18 @@ struct GoldenTests {
         let url = Golden.root.appendingPathComponent(golden.path)
         let source = try String(contentsOf: url, encoding: .utf8)
         let expect = Expectations(source: source)
-        let result = try runBBS([url.path] + expect.args, env: expect.env,
+        var env = expect.env
+        var server: MockServer?
+        if let mockArgs = expect.mock {
+            let tokenArgs = expect.mockToken.map { ["--token", $0] } ?? []
+            let mock = try MockServer(arguments: mockArgs + tokenArgs, cwd: url.deletingLastPathComponent())
+            server = mock
+            let token = expect.mockToken.map { String($0.prefix { $0 != ":" }) } ?? "mock-token"
+            // The script's own `# env:` lines win, so a case can unset or replace the token.
+            env = mock.environment(token: token).merging(expect.env) { _, own in own }
+        }
+        defer { server?.stop() }
+        let result = try runBBS([url.path] + expect.args, env: env,
                                 stdin: expect.stdin.map { $0 + "\n" }.joined(),
                                 cwd: url.deletingLastPathComponent())
         var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -130,5 +157,21 @@ struct GoldenTests {
 
     @Test func thereAreEnoughGoldenScripts() {
         #expect(Golden.cases().count >= 150)
+    }
+
+    /// The stdlib modules are tested against bbs-mock: every module has golden scripts that use it.
+    @Test func everyStdlibModuleHasMockBackedGoldens() throws {
+        let stdlib = Golden.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("stdlib")
+        let modules = try FileManager.default.contentsOfDirectory(atPath: stdlib.path)
+            .filter { $0.hasSuffix(".bbs") }.map { String($0.dropLast(4)) }
+        #expect(modules.count >= 5)
+        let stdlibCases = Golden.cases().filter { $0.path.hasPrefix("stdlib/") }
+        for module in modules {
+            let users = try stdlibCases.filter { golden in
+                let source = try String(contentsOf: Golden.root.appendingPathComponent(golden.path), encoding: .utf8)
+                return source.contains("import \"\(module)\"")
+            }
+            #expect(!users.isEmpty, "stdlib/\(module).bbs has no golden script under Tests/golden/stdlib")
+        }
     }
 }
