@@ -18,7 +18,7 @@ public struct GitFailure: Sendable {
 
     /// Ordered: the first pattern found decides. 401/403 before "unable to access", which wraps both.
     private static let patterns: [(Kind, [String])] = [
-        (.auth, ["Authentication failed", "terminal prompts disabled", "could not read Username",
+        (.auth, ["Authentication failed", "told us to quit", "terminal prompts disabled", "could not read Username",
                  "could not read Password", "returned error: 401", "Invalid username or password"]),
         (.permission, ["returned error: 403", "lack one or more required privilege scopes"]),
         (.notFound, ["Repository not found", "returned error: 404", "does not appear to be a git repository",
@@ -37,6 +37,11 @@ public struct GitFailure: Sendable {
     }
 
     static func summarize(_ stderr: String) -> String {
+        // The broker refused: the host is not the one the credential is bound to. git's own text
+        // would only quote the helper's command line.
+        if stderr.contains("told us to quit") {
+            return "no credential for this host: bbs gives the token only to the git base URL (--git-url / BBS_GIT_URL)"
+        }
         let lines = stderr.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }
         let telling = lines.filter { line in
             ["fatal:", "error:", "remote:", "! [", "CONFLICT", "hint: Updates were rejected"].contains { line.hasPrefix($0) }
