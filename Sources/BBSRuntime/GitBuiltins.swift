@@ -210,7 +210,7 @@ final class GitModule {
         case .failure(.cancelled):
             throw ScriptError.interrupted
         case .failure(.cannotStart(let reason)):
-            throw ScriptError.runtime("process", "git.\(operation): \(reason)")
+            throw ScriptError.runtime("process", "git \(operation): \(reason)")
         case .success(let result):
             if check && result.status != 0 { throw failure(operation, arguments, result) }
             return result

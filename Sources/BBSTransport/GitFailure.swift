@@ -21,7 +21,7 @@ public struct GitFailure: Sendable {
         (.auth, ["Authentication failed", "told us to quit", "terminal prompts disabled", "could not read Username",
                  "could not read Password", "returned error: 401", "Invalid username or password"]),
         (.permission, ["returned error: 403", "lack one or more required privilege scopes"]),
-        (.notFound, ["Repository not found", "returned error: 404", "does not appear to be a git repository",
+        (.notFound, ["Repository not found", "' not found", "' does not exist", "returned error: 404", "does not appear to be a git repository",
                      "not found in upstream", "couldn't find remote ref", "not a git repository"]),
         (.conflict, ["[rejected]", "non-fast-forward", "failed to push some refs", "CONFLICT",
                      "Not possible to fast-forward", "would be overwritten", "fetch first", "stale info",
