@@ -29,8 +29,9 @@ final class MockProcess {
         throw XCTSkip("bbs-mock binary not found next to the tests (looked at \(candidates.map(\.path))); set BBS_MOCK_BIN")
     }
 
-    init(arguments: [String] = ["--token", "test-token"]) throws {
+    init(arguments: [String] = ["--token", "test-token"], environment: [String: String]? = nil) throws {
         process.executableURL = try Self.binaryURL()
+        if let environment { process.environment = environment }
         process.arguments = ["--port", "0", "--host", "127.0.0.1"] + arguments
         process.standardOutput = stdout
         process.standardError = stderr

@@ -70,9 +70,12 @@ enum Seeder {
         state.ensureProject(projectKey, in: workspace, createdOn: base)
         let prefix = json["prefix"]?.stringValue ?? "repo"
         var created = 0
+        // One pass over the existing repositories, not one per new slug: seeding 10,000 stays linear.
+        let workspaceSlug = state.workspace(workspace)?.slug ?? workspace
+        var existing = Set(state.repositories.lazy.filter { $0.workspace == workspaceSlug }.map(\.slug))
         for index in 0..<count {
             let slug = String(format: "%@-%05d", prefix, index + 1)
-            guard state.repository(workspace, slug) == nil else { continue }
+            guard existing.insert(slug).inserted else { continue }
             let repository = MockRepository(
                 workspace: workspace, slug: slug, description: "Seeded repository \(index + 1)",
                 isPrivate: json["is_private"]?.boolValue ?? (index % 5 != 0), projectKey: projectKey,
