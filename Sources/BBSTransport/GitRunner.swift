@@ -82,7 +82,10 @@ public struct GitRunner: Sendable {
             }
         }
         defer { broker?.close() }
-        let environment = GitEnvironment.make(base: baseEnvironment, helper: broker.map { _ in helperExecutable },
+        // bbs itself may hold the token in its environment (BITBUCKET_TOKEN, a variable read by
+        // token.env); git and everything it starts must not inherit it.
+        let inherited = baseEnvironment.filter { !redactor.containsSecret($0.value) }
+        let environment = GitEnvironment.make(base: inherited, helper: broker.map { _ in helperExecutable },
                                               brokerVariables: broker?.environment ?? [:])
         trace?("→ git " + GitEnvironment.displayCommand(invocation.arguments) + (invocation.directory.map { " (in \($0))" } ?? ""))
 

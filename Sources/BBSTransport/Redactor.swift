@@ -48,6 +48,11 @@ public final class Redactor: @unchecked Sendable {
         return result
     }
 
+    /// True when `text` holds any registered secret, in any of its forms.
+    public func containsSecret(_ text: String) -> Bool {
+        lock.withLock { forms }.contains { text.contains($0) }
+    }
+
     public var hasSecrets: Bool { lock.withLock { !forms.isEmpty } }
 
     /// Percent-encodings a URL or form body may carry: strict RFC 3986, everything but letters and
