@@ -52,6 +52,7 @@ public final class Runtime {
                            redactor: redactor, version: options.version)
         interpreter = Interpreter()
         interpreter.out.filter = { redactor.redact($0) }
+        Interpreter.inheritedEnvironmentFilter = { environment in environment.filter { !redactor.containsSecret($0.value) } }
         interpreter.err.filter = { redactor.redact($0) }
         CoreLibrary.install(into: interpreter)
         interpreter.defineBuiltin("args", .list(ListRef(options.scriptArguments.map { .string($0) })))

@@ -9,6 +9,13 @@
 
 import Foundation
 
+extension Interpreter {
+    /// What `run` children inherit of this process's environment. The runtime drops variables
+    /// that hold a secret (BITBUCKET_TOKEN, a variable read by token.env): the language itself
+    /// knows no secrets' text. Set once at start-up.
+    nonisolated(unsafe) public static var inheritedEnvironmentFilter: ([String: String]) -> [String: String] = { $0 }
+}
+
 enum ProcessBuiltins {
     static func install(into interp: Interpreter) {
         interp.defineBuiltin("run", arity: 1...2) { args, interp throws(ScriptError) in
@@ -111,7 +118,7 @@ enum ProcessBuiltins {
 
     /// This process's environment with the `env` option laid over it; a nil value unsets.
     private static func mergedEnvironment(_ args: Arguments, _ options: MapRef?) throws(ScriptError) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
+        var environment = Interpreter.inheritedEnvironmentFilter(ProcessInfo.processInfo.environment)
         let m: MapRef
         switch options?.entries["env"] {
         case nil, .null?: return environment
