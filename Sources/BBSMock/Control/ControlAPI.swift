@@ -10,7 +10,7 @@ struct ControlAPI {
             "POST /_mock/faults": "add a fault: {\"route\":\"GET /2.0/repositories/acme\",\"fault\":\"429|500|503|delay|drop|bogus_next|cycle_next|near_limit\",\"count\":1,\"skip\":0,\"delay_ms\":1000,\"retry_after\":2}; a list adds several",
             "GET /_mock/faults": "active faults",
             "DELETE /_mock/faults": "remove every fault",
-            "GET /_mock/requests": "recorded REST requests (?since=SEQ for newer ones only)",
+            "GET /_mock/requests": "recorded REST and git requests (?since=SEQ for newer ones only)",
             "DELETE /_mock/requests": "forget recorded requests",
             "POST /_mock/reset": "restore the initial state; clear faults and the request log",
             "POST /_mock/seed": "{\"workspace\":\"big\",\"repositories\":1200} or {\"repo\":\"acme/api\",\"commits\":1500,\"branches\":0,\"tags\":0,\"pullrequests\":0,\"pipelines\":0}",
