@@ -6,7 +6,8 @@
 //   mock: ARGS           extra bbs-mock arguments for this run (`--fixture FILE`, relative to
 //                        examples/tests); without it the mock serves its default data
 //   env: NAME=VALUE      set for the run (repeatable)
-//   setup: CODE          `bbs -e CODE` against the run's mock before the example (must exit 0)
+//   setup: CODE          `bbs -e CODE` against the run's mock before the example (must exit 0),
+//                        in the same fresh working directory the example then runs in
 //   stdout: TEXT         a line of standard output contains TEXT, after the previous match
 //   not stdout: TEXT     no line of standard output contains TEXT
 //   stderr: TEXT         standard error contains TEXT
@@ -141,12 +142,17 @@ struct ExampleTests {
         let mock = try MockServer(arguments: run.mock, cwd: Examples.specs)
         defer { mock.stop() }
         let env = mock.environment(token: "mock-token").merging(run.env) { _, own in own }
+        // Each run, with its setup, works in a fresh directory: examples that write files
+        // (clones) must not see another run's.
+        let cwd = FileManager.default.temporaryDirectory.appendingPathComponent("bbs-example-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cwd, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: cwd) }
         for code in run.setup {
-            let setup = try runBBS(["-e", code], env: env)
+            let setup = try runBBS(["-e", code], env: env, cwd: cwd)
             #expect(setup.status == 0, "setup of \(run.testDescription) failed: \(code)\n\(setup.stderr)")
         }
         let script = Examples.dir.appendingPathComponent(run.example).path
-        let result = try runBBS([script] + run.args, env: env, cwd: FileManager.default.temporaryDirectory)
+        let result = try runBBS([script] + run.args, env: env, cwd: cwd)
         let context = "\(run.testDescription)\n--- stdout:\n\(result.stdout)--- stderr:\n\(result.stderr)"
         #expect(result.status == run.exit, "exit status of \(context)")
         var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
