@@ -144,6 +144,17 @@ final class GitServingTests: MockServerTestCase {
         XCTAssertTrue(files.contains("internal/auth/login_test.go"), "the source branch's change arrives")
     }
 
+    func testCommitsSeededAfterACloneArriveWithTheNextFetch() throws {
+        let checkout = git.directory("api")
+        try git.ok(["clone", "--quiet", url("acme/api"), checkout.path], secret: "test-token")
+        let seeded = try control("POST", "/seed", json: ["repo": "acme/api", "commits": 250])
+        XCTAssertEqual(seeded.status, 201, seeded.text)
+        try git.ok(["fetch", "--quiet", "origin"], in: checkout, secret: "test-token")
+        XCTAssertEqual(try git.ok(["rev-list", "--count", "HEAD..origin/main"], in: checkout), "250")
+        XCTAssertEqual(try git.ok(["rev-parse", "origin/main"], in: checkout), try restBranches()["main"])
+        XCTAssertEqual(try git.ok(["log", "-1", "--format=%s", "origin/main"], in: checkout), "Seeded commit 250")
+    }
+
     func testWrongTokenFailsWithAuthenticationFailed() throws {
         let result = try git.run(["clone", url("acme/api"), git.directory("nope").path], secret: "not-the-token")
         XCTAssertNotEqual(result.status, 0)

@@ -71,6 +71,9 @@ public final class GitBackedContentSource: RepositoryContentSource, @unchecked S
     public func lookup(_ path: String, at hash: String) throws -> TreeLookup? { try active.lookup(path, at: hash) }
     public func snapshot(at hash: String) throws -> [String: Data] { try active.snapshot(at: hash) }
     public func writeCommit(_ draft: CommitDraft) throws -> GitCommit { try active.writeCommit(draft) }
+    public func writeChain(on base: String?, _ drafts: [CommitDraft]) throws -> [GitCommit] {
+        try active.writeChain(on: base, drafts)
+    }
     public func setBranch(_ name: String, to hash: String) throws { try active.setBranch(name, to: hash) }
     public func deleteBranch(_ name: String) throws -> Bool { try active.deleteBranch(name) }
     public func setTag(_ tag: GitTag) throws { try active.setTag(tag) }

@@ -128,6 +128,9 @@ public protocol RepositoryContentSource: AnyObject, Sendable {
     /// Every file at a commit, for operations (such as merges) that need whole trees.
     func snapshot(at hash: String) throws -> [String: Data]
     func writeCommit(_ draft: CommitDraft) throws -> GitCommit
+    /// Writes `drafts` as one line of history on top of `base` (each draft's parents are replaced by the
+    /// commit before it), for bulk seeding; a git-backed source does it in one `git` run.
+    func writeChain(on base: String?, _ drafts: [CommitDraft]) throws -> [GitCommit]
     /// Creates or moves a branch.
     func setBranch(_ name: String, to hash: String) throws
     func deleteBranch(_ name: String) throws -> Bool
@@ -146,6 +149,17 @@ extension RepositoryContentSource {
 
     public func tag(named name: String) throws -> GitTag? {
         try tags().first { $0.name == name }
+    }
+
+    public func writeChain(on base: String?, _ drafts: [CommitDraft]) throws -> [GitCommit] {
+        var head = base
+        return try drafts.map { draft in
+            var draft = draft
+            draft.parents = head.map { [$0] } ?? []
+            let written = try writeCommit(draft)
+            head = written.hash
+            return written
+        }
     }
 
     /// The in-memory merge: see `sourceWinsMerge`. `GitContentSource` replaces it with a real merge.

@@ -93,13 +93,13 @@ enum Seeder {
         var head = try content.branch(named: repository.mainBranch)?.target
         // Newer than every existing commit, so the seeded ones come first in the history listing.
         var date = try content.log(include: [], exclude: []).first?.committer.date ?? FixtureLoader.defaultBaseTime
-        for index in 0..<count {
+        let drafts = (0..<count).map { index -> CommitDraft in
             date = date.addingTimeInterval(60)
-            let commit = try content.writeCommit(CommitDraft(
-                parents: head.map { [$0] } ?? [], message: "Seeded commit \(index + 1)", author: signature(date),
-                changes: ["SEED.txt": Data("seeded commit \(index + 1)\n".utf8)]))
-            head = commit.hash
+            return CommitDraft(
+                parents: [], message: "Seeded commit \(index + 1)", author: signature(date),
+                changes: ["SEED.txt": Data("seeded commit \(index + 1)\n".utf8)])
         }
+        if let last = try content.writeChain(on: head, drafts).last { head = last.hash }
         if let head { try content.setBranch(repository.mainBranch, to: head) }
         return count
     }

@@ -61,10 +61,11 @@ struct FastImportStream {
         payload(Data(message.utf8))
     }
 
-    /// Deletes the scratch ref (fast-import deletes a ref reset to the null hash) and prints `mark`'s hash.
-    mutating func finish(printing mark: Int?) {
+    /// Deletes the scratch ref (fast-import deletes a ref reset to the null hash) and prints the hashes of
+    /// `marks`, one line each.
+    mutating func finish(printing marks: [Int] = []) {
         setRef(Self.scratchRef, to: Self.nullHash)
-        if let mark { line("get-mark :\(mark)") }
+        for mark in marks { line("get-mark :\(mark)") }
         line("done")
     }
 
@@ -128,7 +129,7 @@ extension InMemoryContentSource {
                 stream.setRef("refs/tags/\(tag.name)", to: target)
             }
         }
-        stream.finish(printing: nil)
+        stream.finish()
         return stream
     }
 
