@@ -1,6 +1,6 @@
 // The `git` module: the real git binary, authenticated by the shared core (see
 // BBSTransport/GitCredentialBroker.swift for how the token reaches git without touching an
-// argument list, a URL, `.git/config` or the environment).
+// argument list, a URL, `.git/config` or an environment variable).
 //
 //   git.clone(repo_or_url, dir?, {branch, depth})   → dir
 //   git.fetch(dir, {remote, prune, tags})
@@ -22,7 +22,6 @@ final class GitModule {
     let client: APIClient
     let gitBase: String
     let options: RuntimeOptions
-    let helperExecutable: String
     unowned let mainInterpreter: Interpreter
 
     init(client: APIClient, options: RuntimeOptions, mainInterpreter: Interpreter) {
@@ -31,7 +30,6 @@ final class GitModule {
         var base = options.gitURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         gitBase = base
-        helperExecutable = Runtime.executablePath(options.executablePath)
         self.mainInterpreter = mainInterpreter
     }
 
@@ -190,7 +188,7 @@ final class GitModule {
             throw ScriptError.runtime("configuration", "git.\(operation): the git base URL '\(gitBase)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
         }
         var runner = GitRunner(gitBaseURL: base, credential: client.currentCredential, redactor: client.redactor,
-                               helperExecutable: helperExecutable, baseEnvironment: options.environment)
+                               baseEnvironment: options.environment)
         if client.isTracing {
             let redactor = client.redactor
             runner.trace = { line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) }

@@ -66,12 +66,6 @@ public final class Runtime {
         interpreter.moduleLoader.searchPaths = Runtime.modulePath(options)
     }
 
-    /// `bbs __git-credential OPERATION`: git runs bbs as its credential helper during `git.*`
-    /// calls (see GitCredentialBroker.swift). Hidden from help; returns the exit status.
-    public static func runGitCredentialHelper(operation: String) -> Int32 {
-        GitCredentialBroker.runHelper(operation: operation, environment: ProcessInfo.processInfo.environment)
-    }
-
     /// HTTP and git tracing (`--trace`), switchable while the runtime lives.
     public var isTracing: Bool {
         get { client.isTracing }

@@ -8,25 +8,23 @@ import Glibc
 /// list, a URL, `.git/config` or an environment variable (bitbucket-cloud-facts §6 lists where each
 /// usual method leaks).
 ///
-/// How: before git starts, the broker listens on a Unix socket in a fresh 0700 directory. git is told
-/// (through `GIT_CONFIG_*` variables, see `GitEnvironment`) to use `bbs __git-credential` as its only
-/// credential helper. When git needs a password it runs that helper, which connects to the socket,
-/// proves it was started for this operation with a random nonce, forwards git's request
-/// (`protocol`, `host`, ...) and relays the answer to git over git's own pipe. So the secret travels
-/// bbs memory → socket → helper → pipe → git, and is never written anywhere.
+/// How: before git starts, the broker listens on a Unix socket in a fresh 0700 directory, and git
+/// is given `cache --socket PATH` as its only credential helper (through `GIT_CONFIG_*` variables,
+/// see `GitEnvironment`). That is git's own `git credential-cache` client, which relays git's
+/// request (`action=get`, `protocol`, `host`, ...) to the socket and hands the answer back to git
+/// over git's own pipe; the broker speaks the cache daemon's side of that exchange. So the secret
+/// travels bbs memory → socket → git, and is never written anywhere. (A helper that is a small C
+/// program of git's costs ~2 ms; starting bbs itself as the helper cost ~20 ms per clone.)
 ///
-/// The broker answers only for the origin the credential is bound to (the configured git base URL),
-/// and never over plain http except to loopback; anything else gets `quit=1` so git fails instead of
-/// prompting. The socket is removed when the operation ends.
+/// Only processes of the same user can reach the socket (0700 directory, and the peer's uid is
+/// checked). The broker answers only for the origin the credential is bound to (the configured git
+/// base URL), and never over plain http except to loopback; anything else gets `quit=1`, so git
+/// fails instead of prompting. The socket is removed when the operation ends.
 public final class GitCredentialBroker: @unchecked Sendable {
-    public static let socketVariable = "BBS_GIT_CREDENTIAL_SOCKET"
-    public static let nonceVariable = "BBS_GIT_CREDENTIAL_NONCE"
-
     private let credential: Credential
     private let boundOrigin: Origin
     private let directory: String
     let socketPath: String
-    let nonce: String
     private let listener: Int32
     private let lock = NSLock()
     private var stopped = false
@@ -42,7 +40,6 @@ public final class GitCredentialBroker: @unchecked Sendable {
         self.credential = credential
         self.boundOrigin = origin
         self.onRequest = onRequest
-        nonce = Self.randomHex(bytes: 32)
         var template = Array((NSTemporaryDirectory() + "bbs-git-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TransportError(kind: .configuration, message: "cannot create a private directory for the git credential channel: \(String(cString: strerror(errno)))")
@@ -61,10 +58,9 @@ public final class GitCredentialBroker: @unchecked Sendable {
         thread.start()
     }
 
-    /// The variables the helper needs; neither is secret on its own (the nonce opens a socket only
-    /// this user can reach, and only while the operation runs).
-    public var environment: [String: String] {
-        [Self.socketVariable: socketPath, Self.nonceVariable: nonce]
+    /// The `credential.helper` value that points git's cache client at this broker.
+    public var helperConfig: String {
+        "cache --socket " + GitEnvironment.shellQuote(socketPath)
     }
 
     /// Stops answering and removes the socket; safe to call twice.
@@ -97,13 +93,14 @@ public final class GitCredentialBroker: @unchecked Sendable {
         }
     }
 
-    /// One helper run: `nonce=...` then git's request; the reply is git's credential format.
+    /// One request of git's credential-cache client: `action=get|store|erase`, `timeout=N`, then
+    /// git's own fields. Only `get` is answered; there is nothing to store or forget.
     private func answer(_ connection: Int32) {
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard Self.peerIsSameUser(connection), let request = Self.readRequest(connection) else { return }
         let fields = GitCredentialMessage.parse(request)
-        guard let given = fields["nonce"], Self.constantTimeEqual(given, nonce) else { return }
+        guard fields["action"] == "get" else { return }
         let protocolName = (fields["protocol"] ?? "").lowercased()
         let host = fields["host"] ?? ""
         let asked = "\(protocolName)://\(host)"
@@ -121,37 +118,6 @@ public final class GitCredentialBroker: @unchecked Sendable {
     /// Plain http leaks the secret on the wire, except on loopback (where the tests run).
     static func mayCarryCredential(_ origin: Origin) -> Bool {
         origin.scheme == "https" || ["127.0.0.1", "localhost", "::1"].contains(origin.host)
-    }
-
-    // MARK: - The helper side (`bbs __git-credential get`)
-
-    /// Runs as git's credential helper: relays git's request on stdin to the broker named in the
-    /// environment and prints its answer. Any failure answers nothing, so git fails with its own
-    /// "Authentication failed" rather than prompting. Returns the exit status.
-    public static func runHelper(operation: String, environment: [String: String]) -> Int32 {
-        // git also calls helpers with `store` and `erase`; there is nothing to store or forget.
-        guard operation == "get" else { return 0 }
-        let input = FileHandle.standardInput.readDataToEndOfFile()
-        guard let path = environment[socketVariable], let nonce = environment[nonceVariable],
-              let connection = try? connect(to: path)
-        else { return 0 }
-        defer { Glibc.close(connection) }
-        var request = "nonce=\(nonce)\n"
-        for (key, value) in GitCredentialMessage.parsePairs(String(decoding: input, as: UTF8.self))
-        where ["protocol", "host", "path", "username"].contains(key) {
-            request += "\(key)=\(value)\n"
-        }
-        request += "\n"
-        writeAll(connection, Array(request.utf8))
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(connection, &buffer, buffer.count)
-            if n <= 0 { break }
-            reply.append(contentsOf: buffer[0..<n])
-        }
-        FileHandle.standardOutput.write(Data(reply))
-        return 0
     }
 
     // MARK: - Sockets
@@ -182,20 +148,6 @@ public final class GitCredentialBroker: @unchecked Sendable {
             let error = systemError("bind")
             Glibc.close(fd)
             throw error
-        }
-        return fd
-    }
-
-    private static func connect(to path: String) throws(TransportError) -> Int32 {
-        var address = try socketAddress(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw systemError("socket") }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw systemError("connect")
         }
         return fd
     }
@@ -233,19 +185,6 @@ public final class GitCredentialBroker: @unchecked Sendable {
             if n <= 0 { return }
             offset += n
         }
-    }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
-
-    static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
 

@@ -5,12 +5,12 @@ import Foundation
 /// Configuration goes in through `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`, not `-c`,
 /// so nothing of it is in git's argument list, and it outranks every config file — which is what
 /// lets an empty `credential.helper` drop the user's own helpers (a stale `store` entry must not
-/// win over the script's token). The helper entry names only the bbs binary; the secret comes
-/// from the broker's socket.
+/// win over the script's token). The helper entry names only a socket path; the secret comes
+/// from the broker behind it.
 enum GitEnvironment {
-    static let helperSubcommand = "__git-credential"
-
-    static func make(base: [String: String], helper: String?, brokerVariables: [String: String]) -> [String: String] {
+    /// `helper`: the one credential helper git may use (the broker's `cache --socket PATH`), or
+    /// nil for none at all.
+    static func make(base: [String: String], helper: String?) -> [String: String] {
         var environment = base
         // A CI job must fail, not hang on a prompt nobody will answer. An empty GIT_ASKPASS makes
         // git skip core.askPass and SSH_ASKPASS as well.
@@ -20,15 +20,10 @@ enum GitEnvironment {
         // git's messages are classified by their English text.
         environment["LC_ALL"] = "C.UTF-8"
         environment["LANGUAGE"] = nil
-        environment[GitCredentialBroker.socketVariable] = nil
-        environment[GitCredentialBroker.nonceVariable] = nil
-        for (name, value) in brokerVariables { environment[name] = value }
 
         var entries = inheritedConfigEntries(base)
         entries.append(("credential.helper", ""))
-        if let helper {
-            entries.append(("credential.helper", "!" + shellQuote(helper) + " " + helperSubcommand))
-        }
+        if let helper { entries.append(("credential.helper", helper)) }
         for name in environment.keys where name.hasPrefix("GIT_CONFIG_KEY_") || name.hasPrefix("GIT_CONFIG_VALUE_") {
             environment[name] = nil
         }

@@ -38,26 +38,21 @@ public struct GitResult: Sendable {
 ///
 /// Every run gets the same hardened environment (`GitEnvironment`): no terminal prompt, no askpass,
 /// the user's credential helpers reset, and — when a credential is set and git talks to a remote —
-/// `bbs __git-credential` as the only helper, fed by a `GitCredentialBroker` that lives exactly as
-/// long as the git process.
+/// a `GitCredentialBroker` as the only helper, living exactly as long as the git process.
 public struct GitRunner: Sendable {
     public var gitBaseURL: URL
     public var credential: Credential?
     public var redactor: Redactor
-    /// The program git runs as its credential helper (this bbs binary).
-    public var helperExecutable: String
     public var baseEnvironment: [String: String]
     /// Trace lines (already secret-free): the command line and each credential request.
     public var trace: (@Sendable (String) -> Void)?
     /// Where live progress goes (the terminal's stderr).
     public var progressSink: @Sendable (String) -> Void = { text in FileHandle.standardError.write(Data(text.utf8)) }
 
-    public init(gitBaseURL: URL, credential: Credential?, redactor: Redactor, helperExecutable: String,
-                baseEnvironment: [String: String]) {
+    public init(gitBaseURL: URL, credential: Credential?, redactor: Redactor, baseEnvironment: [String: String]) {
         self.gitBaseURL = gitBaseURL
         self.credential = credential
         self.redactor = redactor
-        self.helperExecutable = helperExecutable
         self.baseEnvironment = baseEnvironment
     }
 
@@ -85,8 +80,7 @@ public struct GitRunner: Sendable {
         // bbs itself may hold the token in its environment (BITBUCKET_TOKEN, a variable read by
         // token.env); git and everything it starts must not inherit it.
         let inherited = baseEnvironment.filter { !redactor.containsSecret($0.value) }
-        let environment = GitEnvironment.make(base: inherited, helper: broker.map { _ in helperExecutable },
-                                              brokerVariables: broker?.environment ?? [:])
+        let environment = GitEnvironment.make(base: inherited, helper: broker?.helperConfig)
         trace?("→ git " + GitEnvironment.displayCommand(invocation.arguments) + (invocation.directory.map { " (in \($0))" } ?? ""))
 
         // `-C` rather than a working directory of the child: one spawn path, and the same effect.

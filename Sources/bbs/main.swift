@@ -171,12 +171,6 @@ func useColor() -> Bool {
     isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 }
 
-// git runs `bbs __git-credential get` as its credential helper inside git.* calls; it is not
-// a user command, so it bypasses the parser and never shows in --help.
-if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "__git-credential" {
-    exit(Runtime.runGitCredentialHelper(operation: CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""))
-}
-
 // argument-parser exits 64 on a usage error; bbs promises 2.
 do {
     var command = try BBS.parseAsRoot()

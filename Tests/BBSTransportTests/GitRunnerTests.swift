@@ -3,8 +3,8 @@ import XCTest
 @testable import BBSTransport
 
 /// The git runner with the real git client against the real `git http-backend` (behind
-/// Fixtures/git_http_server.py, which demands Basic x-token-auth:<token> after a 401), and the
-/// real `bbs` binary as git's credential helper.
+/// Fixtures/git_http_server.py, which demands Basic x-token-auth:<token> after a 401); git's own
+/// `credential-cache` client fetches the credential from the broker's socket.
 final class GitRunnerTests: XCTestCase {
     private static let token = "CANARY-git-Zq81xT"
     private var temp: TemporaryDirectory!
@@ -125,8 +125,7 @@ final class GitRunnerTests: XCTestCase {
         environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["HOME"] = temp.url.path
-        return GitRunner(gitBaseURL: baseURL, credential: credential, redactor: redactor,
-                         helperExecutable: BBSBinary.path, baseEnvironment: environment)
+        return GitRunner(gitBaseURL: baseURL, credential: credential, redactor: redactor, baseEnvironment: environment)
     }
 
     private func makeBareRepository(at path: String) throws {
@@ -162,24 +161,29 @@ final class GitEnvironmentTests: XCTestCase {
     func testConfigGoesThroughTheEnvironmentAndResetsHelpers() {
         let environment = GitEnvironment.make(
             base: ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "core.autocrlf", "GIT_CONFIG_VALUE_0": "false",
-                   "GIT_ASKPASS": "/usr/bin/ksshaskpass", "SSH_ASKPASS": "/x", "BBS_GIT_CREDENTIAL_NONCE": "old"],
-            helper: "/opt/it's/bbs", brokerVariables: ["BBS_GIT_CREDENTIAL_SOCKET": "/tmp/s", "BBS_GIT_CREDENTIAL_NONCE": "n"])
+                   "GIT_ASKPASS": "/usr/bin/ksshaskpass", "SSH_ASKPASS": "/x"],
+            helper: "cache --socket '/tmp/it'\\''s/credential.sock'")
         XCTAssertEqual(environment["GIT_CONFIG_COUNT"], "3")
         XCTAssertEqual(environment["GIT_CONFIG_KEY_0"], "core.autocrlf")
         XCTAssertEqual(environment["GIT_CONFIG_KEY_1"], "credential.helper")
         XCTAssertEqual(environment["GIT_CONFIG_VALUE_1"], "")
-        XCTAssertEqual(environment["GIT_CONFIG_VALUE_2"], "!'/opt/it'\\''s/bbs' __git-credential")
+        XCTAssertEqual(environment["GIT_CONFIG_VALUE_2"], "cache --socket '/tmp/it'\\''s/credential.sock'")
         XCTAssertEqual(environment["GIT_TERMINAL_PROMPT"], "0")
         XCTAssertEqual(environment["GIT_ASKPASS"], "")
         XCTAssertNil(environment["SSH_ASKPASS"])
-        XCTAssertEqual(environment["BBS_GIT_CREDENTIAL_NONCE"], "n")
     }
 
-    func testWithoutACredentialThereIsNoHelperAndNoBrokerVariables() {
-        let environment = GitEnvironment.make(base: ["BBS_GIT_CREDENTIAL_SOCKET": "/stale"], helper: nil, brokerVariables: [:])
+    func testWithoutACredentialTheHelpersAreOnlyReset() {
+        let environment = GitEnvironment.make(base: ["GIT_CONFIG_KEY_3": "stale.key"], helper: nil)
         XCTAssertEqual(environment["GIT_CONFIG_COUNT"], "1")
+        XCTAssertEqual(environment["GIT_CONFIG_KEY_0"], "credential.helper")
         XCTAssertEqual(environment["GIT_CONFIG_VALUE_0"], "")
-        XCTAssertNil(environment["BBS_GIT_CREDENTIAL_SOCKET"])
+        XCTAssertNil(environment["GIT_CONFIG_KEY_3"])
+    }
+
+    func testShellQuoting() {
+        XCTAssertEqual(GitEnvironment.shellQuote("/tmp/a b/it's"), "'/tmp/a b/it'\\''s'")
+        XCTAssertEqual(GitEnvironment.displayCommand(["commit", "-m", "two words", ""]), "commit -m 'two words' ''")
     }
 
     func testFailureKindsFromGitMessages() {
@@ -209,19 +213,4 @@ final class GitEnvironmentTests: XCTestCase {
         XCTAssertEqual(GitCredentialMessage.format(["username": "u", "password": "p\nhost=evil"]), "username=u\n\n")
         XCTAssertEqual(GitCredentialMessage.parse("protocol=https\nhost=h:1\n\nhost=late\n"), ["protocol": "https", "host": "h:1"])
     }
-}
-
-/// The `bbs` binary built beside this test bundle (or BBS_BIN); git runs it as the credential helper.
-enum BBSBinary {
-    static let path: String = {
-        if let explicit = ProcessInfo.processInfo.environment["BBS_BIN"] { return explicit }
-        var directory = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("bbs").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/bbs").path
-    }()
 }

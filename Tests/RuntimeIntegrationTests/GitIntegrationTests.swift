@@ -183,7 +183,8 @@ final class GitIntegrationTests: RuntimeTestCase {
         let trace = try String(contentsOfFile: record, encoding: .utf8)
         let launches = trace.split(separator: "\n").filter { $0.contains("execve(") }
         XCTAssertTrue(launches.contains { $0.contains("\"git\", \"clone\"") || $0.contains("\"clone\"") }, "git clone was not traced")
-        XCTAssertTrue(launches.contains { $0.contains("__git-credential") }, "the credential helper was not traced")
+        XCTAssertTrue(launches.contains { $0.contains("credential-cache") && $0.contains("--socket") },
+                      "git's credential helper was not traced")
         XCTAssertTrue(launches.contains { $0.contains("git-remote-http") }, "git's remote helper was not traced")
         let forms = [Self.canary, Data(Self.canary.utf8).base64EncodedString(),
                      Data("x-token-auth:\(Self.canary)".utf8).base64EncodedString()]
