@@ -61,6 +61,26 @@ public final class GlobalStore {
         declared[i] = true
         slots[i] = value
     }
+
+    /// What the resolver may change, so a REPL entry that fails to resolve can be undone:
+    /// `let a = nope` must not leave `a` declared.
+    struct Checkpoint {
+        let count: Int
+        let constant: [Bool]
+        let declared: [Bool]
+    }
+
+    func checkpoint() -> Checkpoint { Checkpoint(count: names.count, constant: constant, declared: declared) }
+
+    func rollback(to checkpoint: Checkpoint) {
+        for i in checkpoint.count..<names.count {
+            index[names[i]] = nil
+            slots[i] = .null
+        }
+        names.removeSubrange(checkpoint.count...)
+        constant = checkpoint.constant
+        declared = checkpoint.declared
+    }
 }
 
 public struct Resolver {

@@ -17,9 +17,11 @@ extension Interpreter {
         case .failure(let e): return .failure(e)
         case .success(let p): program = p
         }
+        let before = globals.checkpoint()
         var resolver = Resolver(builtins: builtins, globals: globals, allowGlobalRedeclaration: repl)
         let problems = resolver.resolve(program)
         if !problems.isEmpty {
+            globals.rollback(to: before)
             return .failure(CompileError(file: file, diagnostics: problems.sorted {
                 ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column)
             }))

@@ -26,6 +26,9 @@ public final class GitCredentialBroker: @unchecked Sendable {
     private let directory: String
     let socketPath: String
     private let listener: Int32
+    /// Written to by `close()` so the serving thread wakes at once instead of at its next poll
+    /// timeout (a git command must not wait on us when it is done).
+    private var wake: [Int32] = [-1, -1]
     private let lock = NSLock()
     private var stopped = false
     private let finished = DispatchSemaphore(value: 0)
@@ -53,6 +56,13 @@ public final class GitCredentialBroker: @unchecked Sendable {
             rmdir(directory)
             throw error
         }
+        guard pipe(&wake) == 0 else {
+            Glibc.close(listener)
+            unlink(socketPath)
+            rmdir(directory)
+            throw Self.systemError("pipe")
+        }
+        for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let thread = Thread { [self] in serve() }
         thread.name = "bbs-git-credentials"
         thread.start()
@@ -70,8 +80,12 @@ public final class GitCredentialBroker: @unchecked Sendable {
             return !stopped
         }
         guard first else { return }
+        var byte: UInt8 = 1
+        _ = write(wake[1], &byte, 1)
         finished.wait()
         Glibc.close(listener)
+        Glibc.close(wake[0])
+        Glibc.close(wake[1])
         unlink(socketPath)
         rmdir(directory)
     }
@@ -83,9 +97,10 @@ public final class GitCredentialBroker: @unchecked Sendable {
     private func serve() {
         defer { finished.signal() }
         while !isStopped {
-            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, 50)
-            if ready <= 0 { continue }
+            var pollers = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&pollers, 2, 1000)
+            if ready <= 0 || pollers[0].revents & Int16(POLLIN) == 0 { continue }
             let connection = accept(listener, nil, nil)
             if connection < 0 { continue }
             answer(connection)

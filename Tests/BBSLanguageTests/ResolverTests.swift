@@ -432,4 +432,23 @@ final class ResolverTests: XCTestCase {
         let strict = interp.prepare(SourceFile(path: "t.bbs", text: "let x = 2\nlet x = 3"), globals: GlobalStore())
         XCTAssertThrowsError(try strict.get())
     }
+
+    /// A REPL entry that fails to resolve leaves no trace: its names are not declared after it.
+    func testFailedReplEntryDeclaresNothing() throws {
+        let (interp, captured) = interpreter()
+        let globals = GlobalStore()
+        let kept = interp.prepare(SourceFile(path: "<repl>", text: "var b = 1"), globals: globals, repl: true)
+        try interp.run(kept.get())
+        let failed = interp.prepare(SourceFile(path: "<repl>", text: "let a = nope\nlet b = 2"), globals: globals, repl: true)
+        XCTAssertThrowsError(try failed.get())
+        let useA = interp.prepare(SourceFile(path: "<repl>", text: "print(a)"), globals: globals, repl: true)
+        XCTAssertThrowsError(try useA.get()) { error in
+            XCTAssertEqual((error as? CompileError)?.diagnostics.first?.message, "undeclared variable 'a'")
+        }
+        // `b` is still the mutable variable it was, with its value.
+        let useB = interp.prepare(SourceFile(path: "<repl>", text: "b += 1\nprint(b)"), globals: globals, repl: true)
+        try interp.run(useB.get())
+        interp.out.flush()
+        XCTAssertEqual(captured.text, "2\n")
+    }
 }
