@@ -53,4 +53,10 @@ final class REPLTests: XCTestCase {
     func testHistoryAcrossRunsWithoutSecrets() throws {
         try drive("history")
     }
+
+    /// On a terminal, git.clone passes git's progress through (masked) instead of printing the
+    /// one-line summary used without a terminal.
+    func testGitProgressOnATerminal() throws {
+        try drive("git_progress")
+    }
 }

@@ -3,7 +3,7 @@
 screen (escape sequences stripped), and fails with a transcript when something is missing.
 
 Usage: pty_driver.py BBS_BINARY SCENARIO
-Scenarios: session, history. Exit status 0 when every expectation held.
+Scenarios: session, history, git_progress. Exit status 0 when every expectation held.
 """
 import fcntl
 import os
@@ -13,6 +13,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 import termios
@@ -89,12 +90,12 @@ class Failure(Exception):
 
 
 class Term:
-    def __init__(self, binary, env):
+    def __init__(self, binary, env, args=()):
         self.raw = b""
         self.mark = 0
         pid, fd = pty.fork()
         if pid == 0:
-            os.execve(binary, [binary], env)
+            os.execve(binary, [binary, *args], env)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
         self.status = None
@@ -382,11 +383,37 @@ def history(binary, tmp):
         sys.stdout.write("---- run 2 ----\n" + t.screen() + "\n")
 
 
+def git_progress(binary, tmp):
+    """On a terminal, git.clone shows git's own progress instead of the one-line summary."""
+    env = base_env(tmp)
+    env.update({"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"})
+    bare, seed = os.path.join(tmp, "origin.git"), os.path.join(tmp, "seed")
+    for cmd in (["init", "-q", "--bare", "--initial-branch=main", bare], ["init", "-q", seed]):
+        subprocess.run(["git", *cmd], env=env, check=True)
+    with open(os.path.join(seed, "README"), "w") as f:
+        f.write("hello\n")
+    for cmd in (["add", "README"], ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "one"],
+                ["push", "-q", bare, "HEAD:refs/heads/main"]):
+        subprocess.run(["git", "-C", seed, *cmd], env=env, check=True)
+    target = os.path.join(tmp, "out")
+    t = Term(binary, env, ["-e", f'git.clone("file://{bare}", "{target}")\nprint("cloned")'])
+    try:
+        t.expect(r"Cloning into '.*out'\.\.\.")
+        t.expect(r"cloned")
+        if t.wait_exit() != 0:
+            raise Failure("bbs did not exit 0")
+        if "git clone file://" in t.screen():
+            raise Failure("the non-terminal summary line was printed on a terminal")
+    finally:
+        t.close()
+        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+
+
 def main():
     binary, scenario = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            {"session": session, "history": history}[scenario](binary, tmp)
+            {"session": session, "history": history, "git_progress": git_progress}[scenario](binary, tmp)
         except Failure as e:
             sys.stdout.write(f"FAIL: {e}\n")
             return 1
