@@ -155,6 +155,22 @@ final class GitServingTests: MockServerTestCase {
         XCTAssertEqual(try git.ok(["log", "-1", "--format=%s", "origin/main"], in: checkout), "Seeded commit 250")
     }
 
+    func testFirstPushIntoAnEmptyRepositoryCreatedThroughREST() throws {
+        let created = try client.request("POST", "/2.0/repositories/acme/fresh", json: ["scm": "git", "is_private": true])
+        XCTAssertEqual(created.status, 200, created.text)
+        let checkout = git.directory("fresh")
+        let clone = try git.run(["clone", url("acme/fresh"), checkout.path], secret: "test-token")
+        XCTAssertEqual(clone.status, 0, clone.output)
+        XCTAssertTrue(clone.stderr.contains("empty repository"), clone.stderr)
+        try "first\n".write(to: checkout.appendingPathComponent("first.txt"), atomically: true, encoding: .utf8)
+        try git.ok(["add", "first.txt"], in: checkout)
+        try git.ok(["commit", "--quiet", "-m", "First"], in: checkout)
+        try git.ok(["push", "--quiet", "origin", "HEAD:refs/heads/main"], in: checkout, secret: "test-token")
+        let pushed = try git.ok(["rev-parse", "HEAD"], in: checkout)
+        XCTAssertEqual(try restBranches("/2.0/repositories/acme/fresh"), ["main": pushed])
+        XCTAssertEqual(try client.get("/2.0/repositories/acme/fresh/src/main/first.txt").text, "first\n")
+    }
+
     func testWrongTokenFailsWithAuthenticationFailed() throws {
         let result = try git.run(["clone", url("acme/api"), git.directory("nope").path], secret: "not-the-token")
         XCTAssertNotEqual(result.status, 0)
@@ -232,6 +248,9 @@ final class GitServingTests: MockServerTestCase {
         let log = try control("GET", "/requests").json()["requests"] as? [[String: Any]] ?? []
         let gitEntries = log.filter { ($0["path"] as? String) == "/acme/api.git/info/refs" }
         XCTAssertEqual(gitEntries.map { $0["status"] as? Int }, [401, 200])
+        let headers = gitEntries.last?["headers"] as? [String: Any]
+        XCTAssertEqual(headers?["git-protocol"] as? String, "version=2", "protocol v2 is asked for and passed on")
+        XCTAssertTrue(log.contains { ($0["path"] as? String) == "/acme/api.git/git-upload-pack" && ($0["status"] as? Int) == 200 })
 
         let fault = try control("POST", "/faults", json: ["route": "GET /acme/api.git/info/refs", "fault": "503"])
         XCTAssertEqual(fault.status, 201, fault.text)
