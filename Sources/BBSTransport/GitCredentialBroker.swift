@@ -9,7 +9,7 @@ import Glibc
 /// usual method leaks).
 ///
 /// How: before git starts, the broker listens on a Unix socket in a fresh 0700 directory, and git
-/// is given `cache --socket PATH` as its only credential helper (through `GIT_CONFIG_*` variables,
+/// is given `git credential-cache --socket PATH` as its only credential helper (through `GIT_CONFIG_*` variables,
 /// see `GitEnvironment`). That is git's own `git credential-cache` client, which relays git's
 /// request (`action=get`, `protocol`, `host`, ...) to the socket and hands the answer back to git
 /// over git's own pipe; the broker speaks the cache daemon's side of that exchange. So the secret
@@ -68,9 +68,12 @@ public final class GitCredentialBroker: @unchecked Sendable {
         thread.start()
     }
 
-    /// The `credential.helper` value that points git's cache client at this broker.
-    public var helperConfig: String {
-        "cache --socket " + GitEnvironment.shellQuote(socketPath)
+    /// The `credential.helper` value that points git's cache client (`git` at `gitPath`) at this
+    /// broker. Only `get` reaches it: git also sends `store` after every successful login, and
+    /// answering that in the shell saves starting git once more per clone.
+    func helperConfig(gitPath: String) -> String {
+        "!f() { test \"$1\" = get || exit 0; exec " + GitEnvironment.shellQuote(gitPath)
+            + " credential-cache --socket " + GitEnvironment.shellQuote(socketPath) + " get; }; f"
     }
 
     /// Stops answering and removes the socket; safe to call twice.

@@ -8,7 +8,7 @@ import Foundation
 /// win over the script's token). The helper entry names only a socket path; the secret comes
 /// from the broker behind it.
 enum GitEnvironment {
-    /// `helper`: the one credential helper git may use (the broker's `cache --socket PATH`), or
+    /// `helper`: the one credential helper git may use (the broker's `credential-cache --socket PATH`), or
     /// nil for none at all.
     static func make(base: [String: String], helper: String?) -> [String: String] {
         var environment = base

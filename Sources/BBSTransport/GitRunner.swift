@@ -80,7 +80,7 @@ public struct GitRunner: Sendable {
         // bbs itself may hold the token in its environment (BITBUCKET_TOKEN, a variable read by
         // token.env); git and everything it starts must not inherit it.
         let inherited = baseEnvironment.filter { !redactor.containsSecret($0.value) }
-        let environment = GitEnvironment.make(base: inherited, helper: broker?.helperConfig)
+        let environment = GitEnvironment.make(base: inherited, helper: broker?.helperConfig(gitPath: git))
         trace?("→ git " + GitEnvironment.displayCommand(invocation.arguments) + (invocation.directory.map { " (in \($0))" } ?? ""))
 
         // `-C` rather than a working directory of the child: one spawn path, and the same effect.
