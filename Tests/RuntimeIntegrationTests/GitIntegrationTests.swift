@@ -96,6 +96,25 @@ final class GitIntegrationTests: RuntimeTestCase {
         XCTAssertTrue(out.stderr.contains("403"), out.stderr)
     }
 
+    /// Two clones push to main; the second is rejected (kind conflict), and a fast-forward-only
+    /// pull over diverged history is a conflict too.
+    func testRejectedPushAndDivergedPullAreConflicts() throws {
+        let out = try gitBBS("""
+            for d in ["one", "two"] {
+              git.clone("acme/api", d)
+              git.identity(d, {name: "Dev", email: "dev@example.com"})
+              fs.write(d + "/" + d + ".txt", d)
+              git.run(d, ["add", "."])
+              git.run(d, ["commit", "-q", "-m", "from " + d])
+            }
+            git.push("one")
+            try { git.push("two") } catch e { print(e.kind, e.message.contains("[rejected]")) }
+            try { git.pull("two") } catch e { print(e.kind) }
+            """)
+        XCTAssertEqual(out.status, 0, out.all)
+        XCTAssertEqual(out.stdout, "conflict true\nconflict\n", out.all)
+    }
+
     func testUnknownRepositoryIsNotFound() throws {
         let out = try gitBBS("""
             try { git.clone("acme/no-such-repo", "x") } catch e { print(e.kind) }
