@@ -152,17 +152,17 @@ final class GitModule {
         let dir = try directory(args)
         let key = try args.string(1, "the key")
         if args.count < 3 {
-            let result = try execute("config", ["config", "--local", "--get", key], directory: dir, interp, check: false)
+            let result = try execute("config", ["config", "--local", "--get", key], directory: dir, interp, check: false, remote: false)
             if result.status == 1 { return .null } // unset
             if result.status != 0 { throw failure("config", ["config", "--get", key], result) }
             return .string(String(result.stdout.dropLast(result.stdout.hasSuffix("\n") ? 1 : 0)))
         }
         if case .null = args.values[2] {
-            _ = try execute("config", ["config", "--local", "--unset-all", key], directory: dir, interp, check: false)
+            _ = try execute("config", ["config", "--local", "--unset-all", key], directory: dir, interp, check: false, remote: false)
             return .null
         }
         let value = try plainValue(args, 2, "git.config", "the value")
-        _ = try execute("config", ["config", "--local", key, value], directory: dir, interp)
+        _ = try execute("config", ["config", "--local", key, value], directory: dir, interp, remote: false)
         return .null
     }
 
@@ -175,15 +175,16 @@ final class GitModule {
         guard case .string(let email)? = who.entries["email"], email.contains("@") else {
             throw ScriptError.value("git.identity: 'email' is required (an address with '@'); access-token bots use \"<botid>@bots.bitbucket.org\"")
         }
-        _ = try execute("config", ["config", "--local", "user.name", name], directory: dir, interp)
-        _ = try execute("config", ["config", "--local", "user.email", email], directory: dir, interp)
+        _ = try execute("config", ["config", "--local", "user.name", name], directory: dir, interp, remote: false)
+        _ = try execute("config", ["config", "--local", "user.email", email], directory: dir, interp, remote: false)
         return .null
     }
 
     // MARK: - Running git
 
+    /// `remote: false` for commands that never talk to a server (config): no credential channel.
     private func execute(_ operation: String, _ arguments: [String], directory: String?, _ interp: Interpreter,
-                         check: Bool = true) throws(ScriptError) -> GitResult {
+                         check: Bool = true, remote: Bool = true) throws(ScriptError) -> GitResult {
         guard let base = URL(string: gitBase), base.scheme != nil, base.host != nil else {
             throw ScriptError.runtime("configuration", "git.\(operation): the git base URL '\(gitBase)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
         }
@@ -195,7 +196,7 @@ final class GitModule {
         }
         interp.out.flush()
         interp.err.flush()
-        let invocation = GitInvocation(arguments: arguments, directory: directory, usesRemote: true,
+        let invocation = GitInvocation(arguments: arguments, directory: directory, usesRemote: remote,
                                        liveProgress: showsLiveProgress(interp) && arguments.contains("--progress"))
         let outcome: Result<GitResult, GitRunError> = ScriptLock.shared.blocking {
             do throws(GitRunError) {
