@@ -125,6 +125,7 @@ def samples(mock):
     pull_request = mock.get_json(f"{base}/pullrequests")["values"][0]
     comment = mock.get_json(f"{base}/pullrequests/{pull_request['id']}/comments")["values"][0]
     pipeline = mock.get_json(f"{base}/pipelines")["values"][0]
+    status = mock.get_json(f"{base}/commit/{branch['target']['hash']}/statuses")["values"][0]
     return {
         "workspace": "acme",
         "repo_slug": "api",
@@ -134,6 +135,8 @@ def samples(mock):
         "id": str(pull_request["id"]),
         "comment_id": str(comment["id"]),
         "pipeline_uuid": urllib.request.quote(pipeline["uuid"], safe=""),
+        # `id` is also a branch restriction's: the default data numbers those from 1 too.
+        "key": urllib.request.quote(status["key"], safe=""),
         # `path` is used for src: an empty path lists the root directory (JSON); files are raw bytes.
         "path": "",
         "_tag": tag["name"],

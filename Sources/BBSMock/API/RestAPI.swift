@@ -5,6 +5,7 @@ import Foundation
 struct RestAPI {
     static let routes: [Route] = AccountRoutes.routes + RepositoryRoutes.routes + RefRoutes.routes
         + CommitRoutes.routes + SourceRoutes.routes + PullRequestRoutes.routes + PipelineRoutes.routes
+        + BranchRestrictionRoutes.routes + CommitStatusRoutes.routes
 
     /// `method path` and scope for every route, for `--help`-style listings and documentation tests.
     static var catalogue: [(operation: String, scope: ScopeRequirement)] {

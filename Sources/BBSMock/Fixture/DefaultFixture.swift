@@ -2,8 +2,9 @@ import Foundation
 
 /// The state served when no `--fixture` is given: workspace `acme` with four repositories (`web` is
 /// public), each with branches, tags, history, pull requests (at least one OPEN, with comments) and
-/// pipelines. Written in the fixture format, so `bbs-mock --print-default-fixture` is a starting point
-/// for custom fixtures.
+/// pipelines; `api` and `web` have branch restrictions (`infra` and `docs` none), and some commits and
+/// open pull requests carry build statuses (`api` #1 FAILED, `infra` #1 SUCCESSFUL). Written in the
+/// fixture format, so `bbs-mock --print-default-fixture` is a starting point for custom fixtures.
 public enum DefaultFixture {
     public static let text = #"""
     {
@@ -40,7 +41,9 @@ public enum DefaultFixture {
                 {"id": "a6", "author": "bob", "date": "2024-02-06T10:05:00Z", "branch": "feature/login",
                  "message": "Test login handler", "files": {"internal/auth/login_test.go": "package auth\n"}},
                 {"id": "a7", "author": "alice", "date": "2024-02-10T08:45:00Z", "branch": "main",
-                 "message": "Document configuration\n\nExplains every environment variable.", "files": {"docs/config.md": "# Configuration\n\nSet `PORT`.\n"}},
+                 "message": "Document configuration\n\nExplains every environment variable.", "files": {"docs/config.md": "# Configuration\n\nSet `PORT`.\n"},
+                 "statuses": [{"key": "ci", "state": "SUCCESSFUL", "name": "CI #3", "description": "12 tests passed",
+                               "url": "https://ci.example.com/acme/api/3"}]},
                 {"id": "a8", "author": "alice", "date": "2024-02-12T12:00:00Z", "branch": "release/1.0", "parents": ["a3"],
                  "message": "Release 1.0.1", "files": {"VERSION": "1.0.1\n"}}
               ],
@@ -52,6 +55,9 @@ public enum DefaultFixture {
                 {"id": 1, "title": "Add login", "source": "feature/login", "destination": "main", "author": "bob",
                  "description": "Adds a login handler and its tests.", "reviewers": ["alice"],
                  "created_on": "2024-02-06T11:00:00Z",
+                 "statuses": [{"key": "ci", "state": "FAILED", "name": "CI #2", "description": "1 of 14 tests failed",
+                               "url": "https://ci.example.com/acme/api/2"},
+                              {"key": "lint", "state": "SUCCESSFUL", "name": "Lint"}],
                  "comments": [
                    {"author": "alice", "text": "Please add a test for the error path.", "created_on": "2024-02-06T12:00:00Z"},
                    {"author": "bob", "text": "Done in the latest commit.", "created_on": "2024-02-06T13:00:00Z"}
@@ -68,6 +74,12 @@ public enum DefaultFixture {
                 {"ref": "main", "commit": "a3", "creator": "alice", "result": "SUCCESSFUL", "created_on": "2024-01-17T09:16:00Z", "duration": 95},
                 {"ref": "feature/login", "commit": "a6", "creator": "bob", "result": "FAILED", "created_on": "2024-02-06T10:06:00Z", "duration": 48},
                 {"ref": "main", "commit": "a7", "creator": "alice", "result": "SUCCESSFUL", "created_on": "2024-02-10T08:46:00Z", "duration": 101}
+              ],
+              "branch_restrictions": [
+                {"kind": "push", "pattern": "main", "users": ["alice"], "groups": ["maintainers"]},
+                {"kind": "force", "pattern": "main"},
+                {"kind": "require_approvals_to_merge", "pattern": "main", "value": 1},
+                {"kind": "delete", "branch_match_kind": "branching_model", "branch_type": "release"}
               ]
             },
             {
@@ -90,6 +102,9 @@ public enum DefaultFixture {
               ],
               "pipelines": [
                 {"ref": "main", "commit": "w2", "creator": "carol", "result": "SUCCESSFUL", "created_on": "2024-01-22T15:01:00Z", "duration": 37}
+              ],
+              "branch_restrictions": [
+                {"kind": "force", "pattern": "*"}
               ]
             },
             {
@@ -107,6 +122,8 @@ public enum DefaultFixture {
               "pullrequests": [
                 {"id": 1, "title": "Lower DNS TTL before the migration", "source": "hotfix/dns-ttl", "author": "carol",
                  "created_on": "2024-03-01T08:30:00Z",
+                 "statuses": [{"key": "terraform-plan", "state": "SUCCESSFUL", "name": "terraform plan",
+                               "description": "1 to change"}],
                  "comments": [{"author": "alice", "text": "Remember to raise it again afterwards."}]}
               ],
               "pipelines": [

@@ -90,3 +90,23 @@ enum PipelineFixture {
             buildSecondsUsed: completed ? duration : 0, readsUntilDone: nil)
     }
 }
+
+/// A build status in a fixture: `key` and `state` (SUCCESSFUL|FAILED|INPROGRESS|STOPPED), optional `name`,
+/// `url`, `description`, `refname`, `created_on`, `updated_on`.
+enum StatusFixture {
+    static func build(_ json: JSON, at path: String, commit: String, refname: String?, defaultDate: Date) throws
+        -> MockCommitStatus
+    {
+        let key = try FixtureLoader.string(json["key"], at: path + ".key")
+        let state = (json["state"]?.stringValue ?? "").uppercased()
+        guard MockCommitStatus.states.contains(state) else {
+            throw FixtureError(path + ".state", "expected \(MockCommitStatus.states.joined(separator: ", "))")
+        }
+        let createdOn = try FixtureLoader.date(json["created_on"], default: defaultDate.addingTimeInterval(300), at: path + ".created_on")
+        return MockCommitStatus(
+            commitHash: commit, key: key, state: state, name: json["name"]?.stringValue,
+            url: json["url"]?.stringValue ?? "", description: json["description"]?.stringValue ?? "",
+            refname: json["refname"]?.stringValue ?? refname, createdOn: createdOn,
+            updatedOn: try FixtureLoader.date(json["updated_on"], default: createdOn, at: path + ".updated_on"))
+    }
+}

@@ -31,6 +31,11 @@ struct RepositoryFixture {
         for (index, commit) in (json["commits"]?.arrayValue ?? []).enumerated() {
             let written = try writeCommit(commit, index: index, repository: repository, labels: labels, createdOn: createdOn)
             latest = max(latest, written.committer.date)
+            for (statusIndex, status) in (commit["statuses"]?.arrayValue ?? []).enumerated() {
+                repository.putStatus(try StatusFixture.build(
+                    status, at: "\(path).commits[\(index)].statuses[\(statusIndex)]", commit: written.hash,
+                    refname: commit["branch"]?.stringValue ?? repository.mainBranch, defaultDate: written.committer.date))
+            }
         }
         for (name, target) in json["branches"]?.objectValue?.pairs ?? [] {
             try repository.content.setBranch(name, to: try resolve(target, labels, repository, at: "\(path).branches.\(name)"))
@@ -40,16 +45,41 @@ struct RepositoryFixture {
         }
         repository.updatedOn = try FixtureLoader.date(json["updated_on"], default: latest, at: path + ".updated_on")
         for (index, pullRequest) in (json["pullrequests"]?.arrayValue ?? []).enumerated() {
-            repository.pullRequests.append(
-                try PullRequestFixture.build(pullRequest, at: "\(path).pullrequests[\(index)]", id: index + 1,
-                    repository: repository, state: state, resolve: { try resolve($0, labels, repository, at: $1) },
-                    defaultDate: latest))
+            let at = "\(path).pullrequests[\(index)]"
+            let built = try PullRequestFixture.build(pullRequest, at: at, id: index + 1,
+                repository: repository, state: state, resolve: { try resolve($0, labels, repository, at: $1) },
+                defaultDate: latest)
+            repository.pullRequests.append(built)
+            // A pull request's statuses are its source commit's.
+            let statuses = pullRequest["statuses"]?.arrayValue ?? []
+            if !statuses.isEmpty {
+                guard let source = CommitStatusRoutes.sourceCommit(of: built, in: repository) else {
+                    throw FixtureError(at + ".statuses", "the pull request has no source commit to carry statuses")
+                }
+                for (statusIndex, status) in statuses.enumerated() {
+                    repository.putStatus(try StatusFixture.build(
+                        status, at: "\(at).statuses[\(statusIndex)]", commit: source, refname: built.sourceBranch,
+                        defaultDate: try repository.content.commit(source)?.committer.date ?? built.createdOn))
+                }
+            }
         }
         for (index, pipeline) in (json["pipelines"]?.arrayValue ?? []).enumerated() {
             repository.pipelines.append(
                 try PipelineFixture.build(pipeline, at: "\(path).pipelines[\(index)]", buildNumber: index + 1,
                     repository: repository, state: state, resolve: { try resolve($0, labels, repository, at: $1) },
                     defaultDate: latest))
+        }
+        for (index, rule) in (json["branch_restrictions"]?.arrayValue ?? []).enumerated() {
+            let at = "\(path).branch_restrictions[\(index)]"
+            guard rule["kind"]?.stringValue != nil else { throw FixtureError(at + ".kind", "expected a restriction kind") }
+            let draft = MockBranchRestriction(id: rule["id"]?.intValue ?? repository.nextBranchRestrictionID, kind: "")
+            do {
+                repository.branchRestrictions.append(
+                    try BranchRestrictionRoutes.apply(rule, to: draft, in: repository, state: state))
+            } catch let error as APIError {
+                let detail = error.detail?.stringValue ?? error.message
+                throw FixtureError(at, detail)
+            }
         }
         return repository
     }

@@ -22,6 +22,9 @@ public final class MockRepository: @unchecked Sendable {
     public var content: any RepositoryContentSource
     public var pullRequests: [MockPullRequest] = []
     public var pipelines: [MockPipeline] = []
+    public var branchRestrictions: [MockBranchRestriction] = []
+    /// Build statuses of every commit, oldest first; one per commit and key.
+    public var commitStatuses: [MockCommitStatus] = []
 
     public var fullName: String { "\(workspace)/\(slug)" }
 
@@ -50,6 +53,23 @@ public final class MockRepository: @unchecked Sendable {
 
     var nextPullRequestID: Int { (pullRequests.map(\.id).max() ?? 0) + 1 }
     var nextBuildNumber: Int { (pipelines.map(\.buildNumber).max() ?? 0) + 1 }
+
+    var nextBranchRestrictionID: Int { (branchRestrictions.map(\.id).max() ?? 0) + 1 }
+
+    func statuses(of hash: String) -> [MockCommitStatus] { commitStatuses.filter { $0.commitHash == hash } }
+
+    /// Adds the status, or overwrites the one with the same commit and key (keeping its creation date).
+    @discardableResult
+    func putStatus(_ status: MockCommitStatus) -> MockCommitStatus {
+        if let index = commitStatuses.firstIndex(where: { $0.commitHash == status.commitHash && $0.key == status.key }) {
+            var updated = status
+            updated.createdOn = commitStatuses[index].createdOn
+            commitStatuses[index] = updated
+            return updated
+        }
+        commitStatuses.append(status)
+        return status
+    }
 
     func pullRequestIndex(_ id: Int) -> Int? { pullRequests.firstIndex { $0.id == id } }
 }
