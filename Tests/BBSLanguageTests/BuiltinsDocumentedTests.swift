@@ -8,19 +8,7 @@ import XCTest
 /// runtime's built-ins (token, auth, api, repo, parallel, streams) are documented in the same
 /// file by the same convention.
 final class BuiltinsDocumentedTests: XCTestCase {
-    private static let builtinsDoc = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/builtins.md")
-
-    /// The text after `### ` of every level-3 heading.
-    private func documentedNames() throws -> Set<String> {
-        let text = try String(contentsOf: Self.builtinsDoc, encoding: .utf8)
-        var names = Set<String>()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix("### ") {
-            names.insert(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
-        }
-        return names
-    }
+    private func documentedNames() throws -> Set<String> { try BuiltinsDoc.headings() }
 
     /// Every name the core library registers, as docs/builtins.md spells its heading.
     private func coreNames() -> (functions: [String], modules: [String: [String]], methods: [String]) {
@@ -61,5 +49,22 @@ final class BuiltinsDocumentedTests: XCTestCase {
             prefixes.contains { name.hasPrefix($0) } && !known.contains(name)
         }.sorted()
         XCTAssertEqual(stale, [], "docs/builtins.md documents these, but nothing registers them")
+    }
+}
+
+/// docs/builtins.md and the names of its `### ` headings, shared by both documentation tests.
+enum BuiltinsDoc {
+    static let url = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/builtins.md")
+
+    /// The text after `### ` of every level-3 heading.
+    static func headings() throws -> Set<String> {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var names = Set<String>()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix("### ") {
+            names.insert(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
+        }
+        return names
     }
 }

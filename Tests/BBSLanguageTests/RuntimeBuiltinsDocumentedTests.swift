@@ -10,18 +10,7 @@ import XCTest
 /// `### secret.origin`). The names are read from a real `Runtime`, so whatever is registered
 /// later is checked without changing this test.
 final class RuntimeBuiltinsDocumentedTests: XCTestCase {
-    private static let builtinsDoc = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/builtins.md")
-
-    private func documentedNames() throws -> Set<String> {
-        let text = try String(contentsOf: Self.builtinsDoc, encoding: .utf8)
-        var names = Set<String>()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix("### ") {
-            names.insert(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
-        }
-        return names
-    }
+    private func documentedNames() throws -> Set<String> { try BuiltinsDoc.headings() }
 
     private func makeRuntime() -> Runtime {
         // No token, no network: nothing here sends a request.

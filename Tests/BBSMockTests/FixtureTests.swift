@@ -1,13 +1,17 @@
 import Foundation
 import XCTest
 
-final class FixtureTests: XCTestCase {
+extension XCTestCase {
+    /// A fixture file for one test, removed when the test ends.
     func writeFixture(_ text: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bbs-mock-fixture-\(UUID().uuidString).json")
         try text.write(to: url, atomically: true, encoding: .utf8)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
+}
+
+final class FixtureTests: XCTestCase {
 
     func testFixtureReplacesTheDefaultState() throws {
         let url = try writeFixture("""

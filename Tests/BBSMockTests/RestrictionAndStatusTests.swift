@@ -277,15 +277,8 @@ final class RestrictionAndStatusTests: MockServerTestCase {
 
 /// Fixture loading of `branch_restrictions` and `statuses`, with a server of its own.
 final class RestrictionAndStatusFixtureTests: XCTestCase {
-    func fixture(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bbs-mock-fixture-\(UUID().uuidString).json")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testFixtureRestrictionsAndStatuses() throws {
-        let url = try fixture("""
+        let url = try writeFixture("""
             {
               "users": [{"nickname": "zed"}],
               "workspaces": [{"slug": "globex", "repositories": [
@@ -333,7 +326,7 @@ final class RestrictionAndStatusFixtureTests: XCTestCase {
             (#""branch_restrictions": [{"kind": "push", "pattern": "main", "users": ["ghost"]}]"#, "No such user"),
             (#""commits": [{"message": "x", "author": "A <a@example.com>", "statuses": [{"key": "ci", "state": "GREEN"}]}]"#, "statuses[0].state"),
         ] {
-            let url = try fixture(#"{"workspaces": [{"slug": "w", "repositories": [{"slug": "r", "# + fragment + "}]}]}")
+            let url = try writeFixture(#"{"workspaces": [{"slug": "w", "repositories": [{"slug": "r", "# + fragment + "}]}]}")
             let process = Process()
             process.executableURL = try MockProcess.binaryURL()
             process.arguments = ["--port", "0", "--fixture", url.path]

@@ -85,12 +85,8 @@ extension GitContentSource {
     public func merge(
         source: String, into destination: String, strategy: MergeStrategy, message: String, author: GitSignature
     ) throws -> GitCommit {
-        guard let destinationHead = try branch(named: destination)?.target else {
-            throw ContentError.unknownRevision(destination)
-        }
-        guard let sourceHead = try resolve(source), let sourceCommit = try commit(sourceHead) else {
-            throw ContentError.unknownRevision(source)
-        }
+        let (destinationHead, sourceCommit) = try mergeHeads(source: source, into: destination)
+        let sourceHead = sourceCommit.hash
         let ancestor = try git.run(
             ["merge-base", "--is-ancestor", destinationHead, sourceHead], gitDirectory: directory.path)
         if strategy == .fastForward {

@@ -169,16 +169,23 @@ extension RepositoryContentSource {
         try sourceWinsMerge(source: source, into: destination, strategy: strategy, message: message, author: author)
     }
 
-    /// A whole-tree merge that is good enough for a fake: the source side wins every file.
-    public func sourceWinsMerge(
-        source: String, into destination: String, strategy: MergeStrategy, message: String, author: GitSignature
-    ) throws -> GitCommit {
+    /// The commits a merge starts from: the destination branch's head and the source's commit.
+    func mergeHeads(source: String, into destination: String) throws -> (destination: String, source: GitCommit) {
         guard let destinationHead = try branch(named: destination)?.target else {
             throw ContentError.unknownRevision(destination)
         }
         guard let sourceHead = try resolve(source), let sourceCommit = try commit(sourceHead) else {
             throw ContentError.unknownRevision(source)
         }
+        return (destinationHead, sourceCommit)
+    }
+
+    /// A whole-tree merge that is good enough for a fake: the source side wins every file.
+    public func sourceWinsMerge(
+        source: String, into destination: String, strategy: MergeStrategy, message: String, author: GitSignature
+    ) throws -> GitCommit {
+        let (destinationHead, sourceCommit) = try mergeHeads(source: source, into: destination)
+        let sourceHead = sourceCommit.hash
         let ancestors = Set(try log(include: [sourceHead], exclude: []).map(\.hash))
         if ancestors.contains(destinationHead) && strategy == .fastForward {
             try setBranch(destination, to: sourceHead)
