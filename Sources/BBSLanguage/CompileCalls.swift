@@ -41,7 +41,7 @@ extension Compiler {
             do throws(ScriptError) {
                 return try i.invokeNative(unsafeDowncast(fn, to: NativeFunction.self), values)
             } catch {
-                throw error.located(loc, in: file)
+                throw Compiler.traced(error, fn.name, loc, file)
             }
         }
         // The most common call of all, `f(x)` of a top-level function, reads the global
@@ -85,9 +85,21 @@ extension Compiler {
             do throws(ScriptError) {
                 return try Access.callMethod(receiver, name, values, i)
             } catch {
-                throw error.located(loc, in: file)
+                throw Compiler.traced(error, name, loc, file)
             }
         }
+    }
+
+    /// A native (a method, a module member such as `lib.run`, `parallel`) failed because code it
+    /// called failed deeper down: this call site joins the trace, as a script-to-script call's does,
+    /// so an error inside a module still names the line of the script that called into it.
+    /// An error the native raised itself is only located here.
+    static func traced(_ error: ScriptError, _ name: String, _ loc: SourceLocation, _ file: SourceFile) -> ScriptError {
+        if case .thrown(let e) = error, let at = e.location, e.trace.count < 32,
+           at != loc || e.file?.path != file.path {
+            e.trace.append("\(name)() called from \(file.path):\(loc.line):\(loc.column)")
+        }
+        return error.located(loc, in: file)
     }
 
     static func describeCallee(_ e: Expr) -> String {
