@@ -53,6 +53,7 @@ public final class Runtime {
         interpreter = Interpreter()
         interpreter.out.filter = { redactor.redact($0) }
         Interpreter.inheritedEnvironmentFilter = { environment in environment.filter { !redactor.containsSecret($0.value) } }
+        Interpreter.waitOutsideScript = { body in ScriptLock.shared.blocking(body) }
         interpreter.err.filter = { redactor.redact($0) }
         CoreLibrary.install(into: interpreter)
         interpreter.defineBuiltin("args", .list(ListRef(options.scriptArguments.map { .string($0) })))

@@ -19,9 +19,9 @@
 //   lock (the main script thread before any `parallel`, the REPL) can call the same
 //   built-ins: `blocking` only releases a lock the current thread holds. `parallel`
 //   takes the lock on the calling thread first if it does not hold it yet.
-// - Released as well: the wait for a git command (GitBuiltins.swift), so clones overlap.
-//   Not released (they keep other workers waiting): `run` and `fs.*`, built-ins of the
-//   language, which knows nothing of this lock. Those are short, or not meant for `parallel`.
+// - Released as well: the wait for a git command (GitBuiltins.swift), so clones overlap, and
+//   the wait for a `run` child (the language offers `Interpreter.waitOutsideScript` for it).
+//   Not released: `fs.*`, which is short.
 
 import Foundation
 

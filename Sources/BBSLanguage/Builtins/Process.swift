@@ -14,6 +14,10 @@ extension Interpreter {
     /// that hold a secret (BITBUCKET_TOKEN, a variable read by token.env): the language itself
     /// knows no secrets' text. Set once at start-up.
     nonisolated(unsafe) public static var inheritedEnvironmentFilter: ([String: String]) -> [String: String] = { $0 }
+
+    /// Runs a wait that touches no language object. The runtime lets other `parallel` workers
+    /// run script code meanwhile (its script lock); the language alone just waits.
+    nonisolated(unsafe) public static var waitOutsideScript: (() -> Void) -> Void = { $0() }
 }
 
 enum ProcessBuiltins {
@@ -69,13 +73,15 @@ enum ProcessBuiltins {
         if let inPipe, let input { feed(input, to: inPipe.fileHandleForWriting) }
 
         var interrupted = false
-        while exited.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if Interpreter.interruptFlag.isSet && !interrupted {
-                interrupted = true
-                process.terminate()
+        Interpreter.waitOutsideScript {
+            while exited.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                if Interpreter.interruptFlag.isSet && !interrupted {
+                    interrupted = true
+                    process.terminate()
+                }
             }
+            drained.wait()
         }
-        drained.wait()
         if interrupted || Interpreter.interruptFlag.isSet { throw ScriptError.interrupted }
 
         // Like a shell: death by signal N reads as status 128 + N.
