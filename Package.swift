@@ -53,9 +53,11 @@ let package = Package(
             dependencies: ["BBSLanguage", "BBSRuntime", "CEditLine"]
         ),
         // Drives the real bbs binary in a pseudo-terminal (Tests/REPLTests/pty_driver.py).
+        // Finding the built binaries and searching files, for every test target that needs it.
+        .target(name: "BBSTestSupport", path: "Tests/Support"),
         .testTarget(
             name: "REPLTests",
-            dependencies: ["bbs", "BBSREPL", "BBSLanguage"],
+            dependencies: ["bbs", "BBSREPL", "BBSLanguage", "BBSTestSupport"],
             exclude: ["pty_driver.py"]
         ),
         // transport targets (owned by the transport work)
@@ -71,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BBSTransportTests",
-            dependencies: ["BBSTransport"],
+            dependencies: ["BBSTransport", "BBSTestSupport"],
             exclude: ["Fixtures"]
         ),
         // mock targets (owned by the mock work)
@@ -90,7 +92,7 @@ let package = Package(
         // Depends on the executable only so that `swift test` builds it: the tests launch the real binary.
         .testTarget(
             name: "BBSMockTests",
-            dependencies: ["BBSMock", "bbs-mock"]
+            dependencies: ["BBSMock", "bbs-mock", "BBSTestSupport"]
         ),
         .testTarget(
             name: "BBSLanguageTests",
@@ -100,12 +102,12 @@ let package = Package(
         // depends on them so they are built.
         .testTarget(
             name: "GoldenTests",
-            dependencies: ["bbs", "bbs-mock"]
+            dependencies: ["bbs", "bbs-mock", "BBSTestSupport"]
         ),
         // Runs the real bbs binary against the real bbs-mock binary (both built for it).
         .testTarget(
             name: "RuntimeIntegrationTests",
-            dependencies: ["bbs", "bbs-mock"]
+            dependencies: ["bbs", "bbs-mock", "BBSTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,4 @@
+import BBSTestSupport
 import Foundation
 import XCTest
 
@@ -9,24 +10,12 @@ final class MockProcess {
     private let stdout = Pipe()
     let stderr = Pipe()
 
-    /// The products directory of this build: the test bundle lives there, and so does `bbs-mock`,
-    /// whatever `--scratch-path` was used.
+    /// bbs-mock as built for these tests (or BBS_MOCK_BIN).
     static func binaryURL() throws -> URL {
-        if let override = ProcessInfo.processInfo.environment["BBS_MOCK_BIN"] {
-            return URL(fileURLWithPath: override)
+        guard let path = BuiltProducts.path(of: "bbs-mock", override: "BBS_MOCK_BIN") else {
+            throw XCTSkip("bbs-mock binary not found next to the tests (looked at \(BuiltProducts.candidates(for: "bbs-mock"))); set BBS_MOCK_BIN")
         }
-        var candidates: [URL] = []
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments.first ?? "").standardizedFileURL
-        candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent("bbs-mock"))
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            // On macOS the bundle is a directory inside the products directory.
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("bbs-mock"))
-        }
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("bbs-mock"))
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
-            return found
-        }
-        throw XCTSkip("bbs-mock binary not found next to the tests (looked at \(candidates.map(\.path))); set BBS_MOCK_BIN")
+        return URL(fileURLWithPath: path)
     }
 
     init(arguments: [String] = ["--token", "test-token"], environment: [String: String]? = nil) throws {

@@ -1,3 +1,4 @@
+import BBSTestSupport
 import Foundation
 import XCTest
 @testable import BBSTransport
@@ -49,7 +50,7 @@ final class GitRunnerTests: XCTestCase {
         let config = try String(contentsOfFile: temp.path("clone/.git/config"), encoding: .utf8)
         XCTAssertTrue(config.contains("url = \(baseURL!)/acme/api.git"), config)
         XCTAssertFalse(config.contains(Self.token))
-        XCTAssertNil(try findText(Self.token, under: temp.path("clone")))
+        XCTAssertNil(TreeSearch.firstFile(containing: Self.token, under: temp.path("clone")))
     }
 
     func testWrongTokenIsAnAuthFailureAndStderrIsMasked() throws {
@@ -144,15 +145,6 @@ final class GitRunnerTests: XCTestCase {
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, "git \(command)")
         }
-    }
-
-    private func findText(_ needle: String, under root: String) throws -> String? {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return nil }
-        for case let relative as String in walker {
-            let full = root + "/" + relative
-            if let data = FileManager.default.contents(atPath: full), data.range(of: Data(needle.utf8)) != nil { return full }
-        }
-        return nil
     }
 }
 

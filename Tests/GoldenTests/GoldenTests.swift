@@ -15,6 +15,7 @@
 //   # mock-token: SPEC     start the mock with `--token SPEC` (e.g. `ro:repository`) instead of
 //                          the all-scopes `mock-token`; BITBUCKET_TOKEN is the part before `:`
 
+import BBSTestSupport
 import Foundation
 import Testing
 
@@ -38,15 +39,7 @@ enum Golden {
 
     /// The `bbs` binary built beside this test bundle (or BBS_BIN).
     static func binary() -> String {
-        if let explicit = ProcessInfo.processInfo.environment["BBS_BIN"] { return explicit }
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("bbs").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/bbs").path
+        BuiltProducts.path(of: "bbs", override: "BBS_BIN") ?? BuiltProducts.candidates(for: "bbs")[0]
     }
 }
 
@@ -113,15 +106,16 @@ func runBBS(_ arguments: [String], env: [String: String] = [:], stdin: String = 
     input.fileHandleForWriting.write(Data(stdin.utf8))
     try? input.fileHandleForWriting.close()
     // Drain both pipes before waiting, so a chatty script cannot fill a pipe and stall.
-    var outData = Data(), errData = Data()
+    final class Drained: @unchecked Sendable { var data = Data() }
+    let outData = Drained(), errData = Drained()
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
     group.wait()
     done.wait()
     return RunResult(status: process.terminationStatus,
-                     stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+                     stdout: String(decoding: outData.data, as: UTF8.self),
+                     stderr: String(decoding: errData.data, as: UTF8.self))
 }
 
 @Suite("golden scripts")

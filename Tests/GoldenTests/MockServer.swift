@@ -1,6 +1,7 @@
 // A bbs-mock process for one golden case or example run: started on 127.0.0.1 with port 0,
 // its URL read from the first line of its standard output, stopped when the case is done.
 
+import BBSTestSupport
 import Foundation
 
 enum MockServerError: Error, CustomStringConvertible {
@@ -22,8 +23,7 @@ final class MockServer {
 
     /// The bbs-mock binary built beside `bbs` (or BBS_MOCK_BIN).
     static func binary() -> String {
-        if let explicit = ProcessInfo.processInfo.environment["BBS_MOCK_BIN"] { return explicit }
-        return URL(fileURLWithPath: Golden.binary()).deletingLastPathComponent().appendingPathComponent("bbs-mock").path
+        BuiltProducts.path(of: "bbs-mock", override: "BBS_MOCK_BIN") ?? BuiltProducts.candidates(for: "bbs-mock")[0]
     }
 
     /// `cwd`: where relative `--fixture` paths are resolved.

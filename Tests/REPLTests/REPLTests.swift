@@ -1,20 +1,13 @@
 // Drives the real `bbs` REPL in a pseudo-terminal through pty_driver.py (python3's `pty`),
 // sending keys and asserting on what the screen shows.
 
+import BBSTestSupport
 import Foundation
 import XCTest
 
 final class REPLTests: XCTestCase {
     static func binary() -> String {
-        if let explicit = ProcessInfo.processInfo.environment["BBS_BIN"] { return explicit }
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("bbs").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/bbs").path
+        BuiltProducts.path(of: "bbs", override: "BBS_BIN") ?? BuiltProducts.candidates(for: "bbs")[0]
     }
 
     static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

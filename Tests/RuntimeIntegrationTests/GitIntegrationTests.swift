@@ -1,6 +1,7 @@
 // The git built-ins through the real `bbs` binary, the real git client and bbs-mock's git smart
 // HTTP (`git http-backend` over bare repositories that the REST routes read too).
 
+import BBSTestSupport
 import Foundation
 import XCTest
 
@@ -212,16 +213,7 @@ final class GitIntegrationTests: RuntimeTestCase {
         }
         for form in forms {
             XCTAssertFalse(out.all.contains(form), "the token is in bbs's output")
-            XCTAssertNil(try findText(form, under: work + "/api"), "the token is in the work tree")
+            XCTAssertNil(TreeSearch.firstFile(containing: form, under: work + "/api"), "the token is in the work tree")
         }
-    }
-
-    private func findText(_ needle: String, under root: String) throws -> String? {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return nil }
-        for case let relative as String in walker {
-            let full = root + "/" + relative
-            if let data = FileManager.default.contents(atPath: full), data.range(of: Data(needle.utf8)) != nil { return full }
-        }
-        return nil
     }
 }

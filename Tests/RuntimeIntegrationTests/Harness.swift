@@ -2,27 +2,16 @@
 // for this test target (Package.swift) and found next to the test bundle, whatever
 // `--scratch-path` was used. The mock is controlled through its `/_mock/` endpoints with curl.
 
+import BBSTestSupport
 import Foundation
 import XCTest
 
 enum Binaries {
     static func find(_ name: String, override: String) throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment[override] { return explicit }
-        var candidates: [URL] = []
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments.first ?? "").standardizedFileURL
-        candidates.append(testBinary.deletingLastPathComponent().appendingPathComponent(name))
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
+        guard let path = BuiltProducts.path(of: name, override: override) else {
+            throw XCTSkip("\(name) not found next to the tests; set \(override)")
         }
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            candidates.append(dir.appendingPathComponent(name))
-            dir = dir.deletingLastPathComponent()
-        }
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
-            return found.path
-        }
-        throw XCTSkip("\(name) not found next to the tests; set \(override)")
+        return path
     }
 }
 
