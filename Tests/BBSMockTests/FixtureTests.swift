@@ -55,44 +55,22 @@ final class FixtureTests: XCTestCase {
 
     func testBadFixtureFailsAtStartWithAClearMessage() throws {
         let url = try writeFixture(#"{"workspaces": [{"slug": "x", "repositories": [{"slug": "r", "commits": [{"author": "nobody"}]}]}]}"#)
-        let process = Process()
-        process.executableURL = try MockProcess.binaryURL()
-        process.arguments = ["--port", "0", "--fixture", url.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertTrue(message.contains("commits[0].author"), message)
+        let result = try MockProcess.runToExit(["--port", "0", "--fixture", url.path])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("commits[0].author"), result.stderr)
     }
 
     func testPrintDefaultFixtureIsLoadable() throws {
-        let process = Process()
-        process.executableURL = try MockProcess.binaryURL()
-        process.arguments = ["--print-default-fixture"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        let url = try writeFixture(String(decoding: data, as: UTF8.self))
+        let printed = try MockProcess.runToExit(["--print-default-fixture"])
+        XCTAssertEqual(printed.status, 0)
+        let url = try writeFixture(printed.stdout)
         let server = try MockProcess(arguments: ["--token", "t", "--fixture", url.path])
         defer { server.stop() }
         XCTAssertEqual(try TestClient(baseURL: server.baseURL, token: "t").get("/2.0/repositories/acme/api").status, 200)
     }
 
     func testHelpExplainsOptions() throws {
-        let process = Process()
-        process.executableURL = try MockProcess.binaryURL()
-        process.arguments = ["--help"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try MockProcess.runToExit(["--help"]).stdout
         for option in ["--port", "--host", "--token", "--basic", "--fixture", "listening on"] {
             XCTAssertTrue(text.contains(option), "help mentions \(option)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+@testable import BBSMock
 import XCTest
 
 struct CommandResult {
@@ -11,41 +12,15 @@ struct CommandResult {
     var output: String { stdout + stderr }
 }
 
-/// Runs a program to completion, draining stdout and stderr on threads of their own.
+/// Runs a program to completion, through the mock's own child-process runner (all pipes drained on
+/// threads of their own).
 func runCommand(
     _ executable: String, _ arguments: [String], environment: [String: String], directory: URL, input: Data? = nil
 ) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = directory
-    let stdout = Pipe()
-    let stderr = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
-    if let input {
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-    }
-    let errors = DataBox()
-    let done = DispatchSemaphore(value: 0)
-    Thread {
-        errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
-        done.signal()
-    }.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    done.wait()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdoutData: output,
-        stderr: String(decoding: errors.data, as: UTF8.self))
+    let result = try ChildProcess.run(
+        executable: executable, arguments: arguments, environment: environment, directory: directory.path, input: input)
+    return CommandResult(status: result.status, stdoutData: result.stdout, stderr: String(decoding: result.stderr, as: UTF8.self))
 }
-
-private final class DataBox: @unchecked Sendable { var data = Data() }
 
 /// The real git client, isolated from the machine: no system or global config, HOME in a temporary
 /// directory, no terminal prompts. A secret reaches git only through an inline credential helper that

@@ -18,6 +18,12 @@ final class MockProcess {
         return URL(fileURLWithPath: path)
     }
 
+    /// Runs bbs-mock with `arguments` to its exit (help, bad fixtures, printing the fixture).
+    static func runToExit(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(try binaryURL().path, arguments, environment: ProcessInfo.processInfo.environment,
+                       directory: FileManager.default.temporaryDirectory)
+    }
+
     init(arguments: [String] = ["--token", "test-token"], environment: [String: String]? = nil) throws {
         process.executableURL = try Self.binaryURL()
         if let environment { process.environment = environment }

@@ -327,17 +327,9 @@ final class RestrictionAndStatusFixtureTests: XCTestCase {
             (#""commits": [{"message": "x", "author": "A <a@example.com>", "statuses": [{"key": "ci", "state": "GREEN"}]}]"#, "statuses[0].state"),
         ] {
             let url = try writeFixture(#"{"workspaces": [{"slug": "w", "repositories": [{"slug": "r", "# + fragment + "}]}]}")
-            let process = Process()
-            process.executableURL = try MockProcess.binaryURL()
-            process.arguments = ["--port", "0", "--fixture", url.path]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = Pipe()
-            try process.run()
-            process.waitUntilExit()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            XCTAssertNotEqual(process.terminationStatus, 0, fragment)
-            XCTAssertTrue(text.contains(message), "\(fragment): \(text)")
+            let result = try MockProcess.runToExit(["--port", "0", "--fixture", url.path])
+            XCTAssertNotEqual(result.status, 0, fragment)
+            XCTAssertTrue(result.stderr.contains(message), "\(fragment): \(result.stderr)")
         }
     }
 }
