@@ -9,12 +9,12 @@ import Foundation
 /// consistent with pushes and clones running at the same time.
 public final class GitContentSource: RepositoryContentSource, @unchecked Sendable {
     public let directory: URL
-    let git: GitRunner
+    let git: MockGit
     /// Commits never change, so parsed ones are kept; bounded so a huge history cannot exhaust memory.
     private var commitCache: [String: GitCommit] = [:]
     private static let commitCacheLimit = 200_000
 
-    public init(directory: URL, git: GitRunner) {
+    public init(directory: URL, git: MockGit) {
         self.directory = directory
         self.git = git
     }

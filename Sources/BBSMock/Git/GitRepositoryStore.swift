@@ -13,7 +13,7 @@ public final class GitRepositoryStore: @unchecked Sendable {
     static let homeName = ".home"
 
     public let root: URL
-    public let git: GitRunner
+    public let git: MockGit
     public let isTemporary: Bool
 
     /// Uses `root` (created if missing); nil `root` makes a private temporary directory.
@@ -23,14 +23,14 @@ public final class GitRepositoryStore: @unchecked Sendable {
         let directory = root ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("bbs-mock-git-\(getpid())-\(UUID().uuidString.prefix(8))")
         try prepare(directory)
-        guard let git = GitRunner.locate(scratch: directory) else {
+        guard let git = MockGit.locate(scratch: directory) else {
             if isTemporary { try? FileManager.default.removeItem(at: directory) }
             return nil
         }
         return GitRepositoryStore(root: directory.standardizedFileURL, git: git, isTemporary: isTemporary)
     }
 
-    init(root: URL, git: GitRunner, isTemporary: Bool) {
+    init(root: URL, git: MockGit, isTemporary: Bool) {
         self.root = root
         self.git = git
         self.isTemporary = isTemporary

@@ -18,7 +18,7 @@ struct GitCommandError: Error, CustomStringConvertible {
 /// Runs the real `git` with an environment of its own: no system, global or user configuration, a fixed
 /// identity and an empty HOME, so neither the machine's git setup nor the caller's environment (GIT_DIR,
 /// GIT_INDEX_FILE, ...) can change what the mock's repositories contain.
-public struct GitRunner: Sendable {
+public struct MockGit: Sendable {
     public let executable: String
     /// An empty directory used as HOME.
     public let home: String
@@ -29,14 +29,14 @@ public struct GitRunner: Sendable {
     }
 
     /// `git` from PATH, with a fresh empty HOME under `scratch`; nil when git is not installed.
-    public static func locate(scratch: URL) -> GitRunner? {
+    public static func locate(scratch: URL) -> MockGit? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = String(directory) + "/git"
             if FileManager.default.isExecutableFile(atPath: candidate) {
                 let home = scratch.appendingPathComponent(".home")
                 try? FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-                return GitRunner(executable: candidate, home: home.path)
+                return MockGit(executable: candidate, home: home.path)
             }
         }
         return nil
