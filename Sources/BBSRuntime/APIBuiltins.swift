@@ -36,6 +36,7 @@ enum APIBuiltins {
         api.define("request", arity: 1...1) { args, _ throws(ScriptError) in
             let spec = try args.map(0, "the request")
             let callee = "api.request"
+            _ = try OptionMap(spec, callee: callee, allowed: ["method", "path", "url", "query", "headers", "body"])
             let method: String
             switch spec.entries["method"] ?? .null {
             case .null: method = "GET"

@@ -84,7 +84,7 @@ struct PageIterator: ValueIterator {
 
     private mutating func load(_ response: APIResponse) throws(ScriptError) {
         guard case .map(let page) = APIValues.body(response), case .list(let values)? = page.entries["values"] else {
-            throw ScriptError.thrown(ErrorValue(kind: "pagination",
+            throw ScriptError.thrown(ErrorValue(kind: .pagination,
                 message: "api.paginate: \(client.redactor.redact(response.url)) did not return a page (a JSON object with 'values')",
                 extra: ["status": .int(response.status)]))
         }

@@ -27,31 +27,19 @@ enum ParallelBuiltin {
     static func install(into interpreter: Interpreter) {
         interpreter.defineBuiltin("parallel", arity: 2...3) { args, interp throws(ScriptError) in
             let items = try collect(args[0], interp)
-            let fn = try args.function(1, "the function")
-            var workers = 4
-            if let opts = try args.options(2), let w = opts.entries["workers"], w.isTruthy {
-                guard case .int(let n) = w, n >= 1 else {
-                    throw ScriptError.value("parallel: option 'workers' must be an int of at least 1, not \(Printer.repr(w))")
-                }
-                workers = min(n, maxWorkers)
-            }
-            let wantsIndex: Bool
-            if case .function(let c) = fn {
-                wantsIndex = (c as? NativeFunction).map { $0.minArity >= 2 } ?? (c.parameterCount >= 2)
-            } else {
-                wantsIndex = false
-            }
-            func arguments(_ i: Int) -> [Value] { wantsIndex ? [items[i], .int(i)] : [items[i]] }
+            let fn = try args.callback(1, "the function")
+            let requested = try args.options(2, allowed: ["workers"]).int("workers", atLeast: 1) ?? 4
+            var workers = min(requested, maxWorkers)
 
             workers = min(workers, items.count)
             if workers <= 1 {
                 var results: [Value] = []
                 results.reserveCapacity(items.count)
-                for i in items.indices { results.append(try interp.call(fn, arguments(i))) }
+                for i in items.indices { results.append(try fn.call(interp, items[i], extra: .int(i))) }
                 return .list(ListRef(results))
             }
             return .list(ListRef(try run(count: items.count, workers: workers, from: interp) { w, i throws(ScriptError) in
-                try w.call(fn, arguments(i))
+                try fn.call(w, items[i], extra: .int(i))
             }))
         }
     }

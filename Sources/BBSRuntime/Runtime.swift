@@ -80,18 +80,6 @@ public final class Runtime {
     /// (e.g. a scope error's required/granted scopes), the status and the request.
     public static func describe(_ error: ErrorValue) -> String { APIErrors.describe(error) }
 
-    /// The exit code for an uncaught error (PRODUCT.md): 4 for auth/permission, 5 for network,
-    /// timeout, rate limit and server errors that outlasted the retries, 3 for syntax, else 1.
-    public static func exitCode(for error: ErrorValue) -> Int32 {
-        switch error.kind {
-        case "auth", "permission": return 4
-        case "network", "timeout", "rate_limited": return 5
-        case "server": return error.fields["retries_exhausted"]?.isTruthy == true ? 5 : 1
-        case "syntax": return 3
-        default: return 1
-        }
-    }
-
     /// `sleep` that lets `parallel` workers run while it waits (see ScriptLock.swift).
     static func installSleep(into interpreter: Interpreter) {
         interpreter.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in

@@ -1,6 +1,7 @@
 // The general built-in functions: output, conversions, `range`, the script's
 // environment, `exit`, `assert`, `sleep` and `error`.
 
+import BBSErrorKinds
 import Foundation
 
 enum CoreBuiltins {
@@ -53,7 +54,7 @@ enum CoreBuiltins {
         interp.defineBuiltin("assert", arity: 1...2) { args, _ throws(ScriptError) in
             if args[0].isTruthy { return .null }
             let message = args.count > 1 ? "assertion failed: \(Printer.display(args[1]))" : "assertion failed"
-            throw ScriptError.runtime("assert", message)
+            throw ScriptError.runtime(.assert, message)
         }
         interp.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in
             try sleep(seconds: try args.number(0, "seconds"), interp)
@@ -219,7 +220,7 @@ enum CoreBuiltins {
     private static func makeError(_ args: Arguments) throws(ScriptError) -> Value {
         var fields = OrderedMap()
         fields["message"] = .string(Printer.display(args[0]))
-        fields["kind"] = .string("error")
+        fields["kind"] = .string(ErrorKind.error.rawValue)
         if let extra = try args.options(1) {
             for (k, v) in extra.entries.pairs where k != "message" { fields[k] = v }
         }

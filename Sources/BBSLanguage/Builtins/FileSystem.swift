@@ -12,7 +12,7 @@ enum FileSystemBuiltins {
             let path = try args.string(0, "path")
             let bytes = try readAll(path, args.callee)
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw ScriptError.runtime("io", "\(args.callee): cannot read '\(path)': not valid UTF-8 text")
+                throw ScriptError.runtime(.io, "\(args.callee): cannot read '\(path)': not valid UTF-8 text")
             }
             return .string(text)
         }
@@ -44,10 +44,10 @@ enum FileSystemBuiltins {
         }
         fs.define("remove", arity: 1...2) { args, _ throws(ScriptError) in
             let path = try args.string(0, "path")
-            let recursive = args.option(try args.options(1), flag: "recursive")
+            let recursive = try args.options(1, allowed: ["recursive"]).flag("recursive")
             let e = remove(path, recursive: recursive)
             if e == ENOTEMPTY || e == EEXIST {
-                throw ScriptError.runtime("io", "\(args.callee): cannot remove '\(path)': \(reason(e)) (pass {recursive: true} to remove its contents)")
+                throw ScriptError.runtime(.io, "\(args.callee): cannot remove '\(path)': \(reason(e)) (pass {recursive: true} to remove its contents)")
             }
             if e != 0 { throw ioError(args.callee, "remove", path, errno: e) }
             return .null
@@ -57,7 +57,7 @@ enum FileSystemBuiltins {
     static func reason(_ e: Int32) -> String { String(cString: strerror(e)) }
 
     static func ioError(_ callee: String, _ verb: String, _ path: String, errno e: Int32 = errno) -> ScriptError {
-        ScriptError.runtime("io", "\(callee): cannot \(verb) '\(path)': \(reason(e))")
+        ScriptError.runtime(.io, "\(callee): cannot \(verb) '\(path)': \(reason(e))")
     }
 
     static func readAll(_ path: String, _ callee: String) throws(ScriptError) -> [UInt8] {

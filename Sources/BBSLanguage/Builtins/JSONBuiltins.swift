@@ -14,6 +14,6 @@ enum JSONBuiltins {
     /// `{indent: n}`, or a bare number as a shorthand; compact when absent.
     private static func indent(_ args: Arguments) throws(ScriptError) -> Int {
         if case .int = args[1] { return try args.count(1, "indent") }
-        return try args.option(try args.options(1), int: "indent") ?? 0
+        return try args.options(1, allowed: ["indent"]).int("indent") ?? 0
     }
 }

@@ -11,7 +11,7 @@ enum ListMethods {
             return .null
         }
         t.define("pop", 0...1) { l, args, _ throws(ScriptError) in
-            if l.items.isEmpty { throw ScriptError.runtime("index", "list.pop: list is empty") }
+            if l.items.isEmpty { throw ScriptError.runtime(.index, "list.pop: list is empty") }
             if args.isAbsent(0) { return l.items.removeLast() }
             let i = try args.int(0, "index")
             guard let j = resolveIndex(i, count: l.items.count) else { throw indexError(args.callee, i, count: l.items.count) }

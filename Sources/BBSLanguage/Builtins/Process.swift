@@ -29,16 +29,16 @@ enum ProcessBuiltins {
 
     private static func run(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let argv = try commandLine(args)
-        let options = try args.options(1)
-        let cwd = try args.option(options, string: "cwd")
-        let input = try args.option(options, string: "stdin")
+        let options = try args.options(1, allowed: ["cwd", "stdin", "env"])
+        let cwd = try options.string("cwd")
+        let input = try options.string("stdin")
         let environment = try mergedEnvironment(args, options)
 
         if let cwd, !FileSystemBuiltins.isDirectory(cwd) {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
         }
         guard let executable = resolve(argv[0], cwd: cwd, path: environment["PATH"]) else {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': command not found")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': command not found")
         }
 
         let process = Process()
@@ -63,7 +63,7 @@ enum ProcessBuiltins {
         do {
             try process.run()
         } catch {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': \(reason(error))")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': \(reason(error))")
         }
 
         let drained = DispatchGroup()
@@ -123,13 +123,13 @@ enum ProcessBuiltins {
     }
 
     /// This process's environment with the `env` option laid over it; a nil value unsets.
-    private static func mergedEnvironment(_ args: Arguments, _ options: MapRef?) throws(ScriptError) -> [String: String] {
+    private static func mergedEnvironment(_ args: Arguments, _ options: OptionMap) throws(ScriptError) -> [String: String] {
         var environment = Interpreter.inheritedEnvironmentFilter(ProcessInfo.processInfo.environment)
         let m: MapRef
-        switch options?.entries["env"] {
-        case nil, .null?: return environment
+        switch options.value("env") {
+        case nil: return environment
         case .map(let given)?: m = given
-        case let other?: throw ScriptError.type("run: option 'env' must be a map, not \(other.typeName)")
+        case let other?: throw options.mistyped("env", "a map", other)
         }
         for (k, v) in m.entries.pairs {
             switch v {

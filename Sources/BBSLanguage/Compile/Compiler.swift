@@ -334,14 +334,14 @@ struct Compiler {
     static func errorFromThrown(_ v: Value) -> ScriptError {
         switch v {
         case .object(let o as ErrorValue): return .thrown(o)
-        case .string(let s): return .thrown(ErrorValue(kind: "error", message: s))
+        case .string(let s): return .thrown(ErrorValue(kind: .error, message: s))
         case .map(let m):
             var fields = m.entries
             if fields["message"] == nil { fields["message"] = .string("error") }
-            if fields["kind"] == nil { fields["kind"] = .string("error") }
+            if fields["kind"] == nil { fields["kind"] = .string(ErrorKind.error.rawValue) }
             return .thrown(ErrorValue(fields: fields))
         default:
-            return .thrown(ErrorValue(kind: "error", message: Printer.display(v)))
+            return .thrown(ErrorValue(kind: .error, message: Printer.display(v)))
         }
     }
 }

@@ -8,7 +8,7 @@ public enum Access {
         case .map(let m): return m.entries[name] ?? .null
         case .object(let o):
             if let value = o.member(name) { return value }
-            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(name)'")
         case .null:
             if optional { throw ScriptError.optionalChainNil }
             throw ScriptError.type("cannot read '\(name)' of nil (use '?.' to allow nil)")
@@ -42,7 +42,7 @@ public enum Access {
         switch (v, key) {
         case let (.list(l), .int(n)):
             guard let p = position(n, count: l.items.count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a list of length \(l.items.count)")
             }
             return l.items[p]
         case let (.map(m), .string(k)):
@@ -50,7 +50,7 @@ public enum Access {
         case let (.string(s), .int(n)):
             let count = s.count
             guard let p = position(n, count: count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a string of length \(count)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a string of length \(count)")
             }
             return .string(String(s[s.index(s.startIndex, offsetBy: p)]))
         case (.map, _):
@@ -61,7 +61,7 @@ public enum Access {
             throw ScriptError.type("cannot index nil (use '?.[...]' to allow nil)")
         case (.object(let o), .string(let k)):
             if let value = o.member(k) { return value }
-            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(k)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(k)'")
         default:
             throw ScriptError.type("cannot index \(v.typeName)")
         }
@@ -71,7 +71,7 @@ public enum Access {
         switch (target, key) {
         case let (.list(l), .int(n)):
             guard let p = position(n, count: l.items.count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count) (use push to add)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a list of length \(l.items.count) (use push to add)")
             }
             l.items[p] = value
         case let (.map(m), .string(k)):
@@ -128,14 +128,14 @@ public enum Access {
                 if case .function = f { return try i.call(f, args) }
                 throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
             }
-            throw ScriptError.runtime("key", "\(o.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no method '\(name)'")
         case .null:
             throw ScriptError.type("cannot call method '\(name)' on nil (use '?.' to allow nil)")
         default:
             method = nil
         }
         guard let method else {
-            throw ScriptError.runtime("key", "\(receiver.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(receiver.typeName) has no method '\(name)'")
         }
         if args.count < method.minArity || args.count > method.maxArity {
             throw Interpreter.nativeArityError("\(receiver.typeName).\(name)", method.minArity, method.maxArity, args.count)

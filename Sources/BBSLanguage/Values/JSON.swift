@@ -59,7 +59,7 @@ public enum JSON {
         }
         var column = 1
         for i in lineStart..<offset where bytes[i] & 0xC0 != 0x80 { column += 1 }
-        return .runtime("json", "json.parse: \(what) at byte \(offset) (line \(line), column \(column))")
+        return .runtime(.json, "json.parse: \(what) at byte \(offset) (line \(line), column \(column))")
     }
 }
 
@@ -591,5 +591,5 @@ private struct JSONStyle: WriterStyle {
         throw JSONStyle.failure(tooDeep ? "nesting deeper than \(JSON.maxDepth)" : "value contains itself")
     }
 
-    static func failure(_ what: String) -> ScriptError { .runtime("json", "json.stringify: \(what)") }
+    static func failure(_ what: String) -> ScriptError { .runtime(.json, "json.stringify: \(what)") }
 }
