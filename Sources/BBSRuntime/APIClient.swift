@@ -74,22 +74,13 @@ final class APIClient: @unchecked Sendable {
     /// script errors (`kind`, `status`, `detail`, ...). Ctrl-C ends the wait at once (the
     /// request is cancelled), even during a long retry backoff.
     func send(_ request: APIRequest) throws(ScriptError) -> APIResponse {
-        try start(request).wait()
+        try start(request).response()
     }
 
-    /// Starts `request` in the background (also used for pagination prefetch); `wait()` on the
-    /// result blocks with the interpreter lock released.
+    /// Starts `request` in the background (also used for pagination prefetch); `response()` on
+    /// the result blocks with the interpreter lock released.
     func start(_ request: APIRequest) throws(ScriptError) -> PendingResponse {
-        let t = try transport()
-        let pending = PendingResponse()
-        pending.task = Task.detached {
-            do throws(TransportError) {
-                pending.finish(.success(try await t.send(request)))
-            } catch {
-                pending.finish(.failure(error))
-            }
-        }
-        return pending
+        try transport().start(request)
     }
 
     func shutdown() {
@@ -98,34 +89,16 @@ final class APIClient: @unchecked Sendable {
     }
 }
 
-/// A response still on its way.
-final class PendingResponse: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var result: Result<APIResponse, TransportError>?
-    var task: Task<Void, Never>?
-
-    func finish(_ r: Result<APIResponse, TransportError>) {
-        lock.withLock { result = r }
-        done.signal()
-    }
-
-    /// Waits for the response (interpreter lock released); throws `interrupted` on Ctrl-C.
-    func wait() throws(ScriptError) -> APIResponse {
-        let interrupted = ScriptLock.shared.blocking { () -> Bool in
-            while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-                if Interpreter.interruptFlag.isSet { return true }
-            }
-            done.signal() // a second wait() returns at once
-            return false
+extension PendingResponse {
+    /// Waits for the response with the interpreter lock released; throws `interrupted` on Ctrl-C.
+    func response() throws(ScriptError) -> APIResponse {
+        let result = ScriptLock.shared.blocking {
+            wait(stoppingWhen: { Interpreter.interruptFlag.isSet })
         }
-        if interrupted {
-            task?.cancel()
-            throw ScriptError.interrupted
-        }
-        switch lock.withLock({ result! }) {
-        case .success(let r): return r
-        case .failure(let e): throw APIErrors.scriptError(e)
+        switch result {
+        case nil: throw ScriptError.interrupted
+        case .success(let r)?: return r
+        case .failure(let e)?: throw APIErrors.scriptError(e)
         }
     }
 }

@@ -73,7 +73,7 @@ struct PageIterator: ValueIterator {
         }
         if let p = pending {
             pending = nil
-            return try p.wait()
+            return try p.response()
         }
         if let e = deferredError {
             deferredError = nil

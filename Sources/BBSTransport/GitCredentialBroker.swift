@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Hands git the credential for one git operation without the secret ever being in an argument
-/// list, a URL, `.git/config` or an environment variable (bitbucket-cloud-facts §6 lists where each
-/// usual method leaks).
+/// list, a URL, `.git/config` or an environment variable (docs/internals.md "The secret flow" says
+/// where the usual methods leak it).
 ///
 /// How: before git starts, the broker listens on a Unix socket in a fresh 0700 directory, and git
 /// is given `git credential-cache --socket PATH` as its only credential helper (through `GIT_CONFIG_*` variables,

@@ -7,9 +7,11 @@ import NIOHTTP1
 // It knows nothing of the language; BBSRuntime turns its values into script values.
 //
 // Design
-// - One `Transport` per process, shared by the interpreter thread (through `sendBlocking`) and
-//   `parallel` workers (through `send` or `sendBlocking` from their own threads). It is safe to
-//   use from any thread: mutable state sits behind locks, everything else is immutable.
+// - One `Transport` per runtime, created on the first request and shared by the interpreter
+//   thread and `parallel` workers. They reach it through `start` (a `PendingResponse`, which
+//   the runtime waits on with the script lock released, and which prefetches the next page) or
+//   `sendBlocking`; async code calls `send`. It is safe to use from any thread: mutable state
+//   sits behind locks, everything else is immutable.
 // - HTTP is AsyncHTTPClient (`HTTPClientSet`): keep-alive pools, HTTP/2 when offered, the extra CA
 //   added to the system roots, proxies chosen per request from the environment (`ProxySettings`).
 // - Credential binding: the `Authorization` header is added only when the URL's origin (scheme,
@@ -20,12 +22,13 @@ import NIOHTTP1
 //   except to loopback (the local mock).
 // - Retries: `RetryPolicy` alone decides (see its comment for the rule that keeps a POST from
 //   being sent twice); `RateLimitPacer` spaces requests while Bitbucket says the limit is near.
-// - Errors: every failure is a `TransportError` with a kind, the Bitbucket error envelope's fields
-//   and an exit code; its text has been through the `Redactor`.
+// - Errors: every failure is a `TransportError` with an `ErrorKind` (which also fixes its exit
+//   status) and the Bitbucket error envelope's fields; its text has been through the `Redactor`.
 // - Output: trace and dry-run lines go to `config.traceSink`, always through the `Redactor`.
 // - Dry run: writes (POST/PUT/PATCH/DELETE) are written to the sink as one line and answered with a
 //   synthetic response (`isDryRun`, status 0); reads are still sent.
 // - Pagination rules live in `PageCursor`; parsing the JSON pages is the runtime's job.
+// The rules in prose, with the Bitbucket behaviour behind them: docs/internals.md "The transport".
 
 /// Sends API requests with the configured credential, retries, tracing and redaction.
 public final class Transport: @unchecked Sendable {
@@ -157,18 +160,8 @@ public final class Transport: @unchecked Sendable {
     /// a cooperative-pool thread, and enough of those deadlock Swift concurrency.
     @available(*, noasync, message: "use send(_:) from async code")
     public func sendBlocking(_ request: APIRequest) throws(TransportError) -> APIResponse {
-        let box = BlockingResult()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached { [self] in
-            do throws(TransportError) {
-                box.store(.success(try await self.send(request)))
-            } catch {
-                box.store(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        return try box.take().get()
+        // Without a stop condition the wait only ends with a result.
+        try start(request).wait()!.get()
     }
 
     /// Closes every pooled connection. Later requests fail with a `.configuration` error.
@@ -197,19 +190,6 @@ struct Exchanged {
 
     func response(attempts: Int) -> APIResponse {
         APIResponse(status: status, headers: headers, body: body, url: url, attempts: attempts)
-    }
-}
-
-private final class BlockingResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<APIResponse, TransportError>?
-
-    func store(_ value: Result<APIResponse, TransportError>) {
-        lock.withLock { result = value }
-    }
-
-    func take() -> Result<APIResponse, TransportError> {
-        lock.withLock { result! }
     }
 }
 
@@ -250,7 +230,7 @@ extension Transport {
             if let body {
                 httpRequest.body = .bytes(body)
             } else if ["POST", "PUT", "PATCH"].contains(method) {
-                // Bitbucket answers 411 to a bodiless PUT without Content-Length (facts §2).
+                // Bitbucket answers 411 to a bodiless PUT without Content-Length (docs/internals.md "The transport").
                 httpRequest.body = .bytes([UInt8]())
             }
 

@@ -2,7 +2,7 @@
 // before running. Each closure does one node's work with its operands already decided
 // (which slot, which constant, which operator), so running a script never looks at the
 // syntax tree again. Statements return a `Flow` instead of throwing for break, continue
-// and return (throwing costs ~40% on call-heavy code; swift-interpreter-notes.md §2.2).
+// and return (throwing costs ~40% on call-heavy code; docs/internals.md "Why these choices").
 
 struct Compiler {
     let file: SourceFile
