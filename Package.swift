@@ -12,6 +12,11 @@ import PackageDescription
 // language target turns them off. This is allowed because bbs is always the root package.
 let fastInterpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
+// The targets where threads meet (parallel's workers, the credential broker, the script lock,
+// the transport's async bridge) build in the Swift 6 language mode, so the compiler checks them
+// for data races; an `@unchecked Sendable` there says beside it why the compiler cannot.
+let checkedConcurrency: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "bbs",
     // Linux only (Glibc, /proc/self/exe): no other platform is claimed.
@@ -28,7 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
-        .target(name: "BBSErrorKinds"),
+        .target(name: "BBSErrorKinds", swiftSettings: checkedConcurrency),
         .target(
             name: "BBSLanguage",
             dependencies: ["BBSErrorKinds"],
@@ -36,7 +41,8 @@ let package = Package(
         ),
         .target(
             name: "BBSRuntime",
-            dependencies: ["BBSLanguage", "BBSTransport", "BBSErrorKinds"]
+            dependencies: ["BBSLanguage", "BBSTransport", "BBSErrorKinds"],
+            swiftSettings: checkedConcurrency
         ),
         .executableTarget(
             name: "bbs",
@@ -46,7 +52,8 @@ let package = Package(
                 "BBSLanguage",
                 "BBSErrorKinds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: checkedConcurrency
         ),
         // REPL targets (owned by the REPL work): libedit through its readline-compatible API.
         .systemLibrary(
@@ -76,7 +83,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: checkedConcurrency
         ),
         .testTarget(
             name: "BBSTransportTests",

@@ -70,28 +70,38 @@ enum ParallelBuiltin {
         return w
     }
 
+    /// What the worker threads share: the callback, an interpreter each, the next item and the
+    /// results. Every field is touched only by a thread that holds the `ScriptLock` (the worker
+    /// loop below runs between `acquire` and `release`; the caller reads the results after
+    /// `group.wait`). That is a locking discipline the compiler cannot check, hence unchecked.
     private final class State: @unchecked Sendable {
+        let body: (Interpreter, Int) throws(ScriptError) -> Value
+        let interpreters: [Interpreter]
         var next = 0
         var results: [Value]
         var failure: (index: Int, error: ScriptError)?
-        init(count: Int) { results = Array(repeating: .null, count: count) }
+        init(count: Int, interpreters: [Interpreter], body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) {
+            results = Array(repeating: .null, count: count)
+            self.interpreters = interpreters
+            self.body = body
+        }
     }
 
     private static func run(count: Int, workers: Int, from main: Interpreter,
                             _ body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) throws(ScriptError) -> [Value] {
         let lock = ScriptLock.shared
-        let state = State(count: count)
+        let state = State(count: count, interpreters: (0..<workers).map { _ in makeWorker(from: main) }, body: body)
         let group = DispatchGroup()
-        let interpreters = (0..<workers).map { _ in makeWorker(from: main) }
-        for worker in interpreters {
+        for w in 0..<workers {
             group.enter()
             let thread = Thread {
                 lock.acquire()
+                let worker = state.interpreters[w]
                 while state.failure == nil, state.next < count {
                     let i = state.next
                     state.next += 1
                     do throws(ScriptError) {
-                        state.results[i] = try body(worker, i)
+                        state.results[i] = try state.body(worker, i)
                     } catch {
                         if state.failure == nil || state.failure!.index > i { state.failure = (i, error) }
                     }

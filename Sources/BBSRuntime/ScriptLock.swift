@@ -25,7 +25,7 @@
 
 import Foundation
 
-final class ScriptLock: @unchecked Sendable {
+final class ScriptLock: Sendable {
     static let shared = ScriptLock()
 
     private let mutex = NSLock()
