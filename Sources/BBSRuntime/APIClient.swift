@@ -7,6 +7,7 @@ import BBSLanguage
 import BBSTransport
 import Foundation
 
+// Unchecked: the mutable fields are touched only under `lock`.
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions

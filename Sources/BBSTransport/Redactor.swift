@@ -7,6 +7,7 @@ import Foundation
 /// with the forms it turns into when it is put into a URL, a form body or a Basic header, because a
 /// server echoing a request back (an error page, a redirect's Location) shows those forms, not the
 /// raw text.
+// Unchecked: the mutable fields are touched only under `lock`.
 public final class Redactor: @unchecked Sendable {
     public static let mask = "***"
 

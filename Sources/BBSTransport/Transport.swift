@@ -31,6 +31,7 @@ import NIOHTTP1
 // The rules in prose, with the Bitbucket behaviour behind them: docs/internals.md "The transport".
 
 /// Sends API requests with the configured credential, retries, tracing and redaction.
+// Unchecked: its one mutable field, `storedCredential`, is touched only under `credentialLock`.
 public final class Transport: @unchecked Sendable {
     public let config: TransportConfig
     public let redactor: Redactor
