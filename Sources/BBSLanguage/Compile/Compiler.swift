@@ -4,6 +4,8 @@
 // syntax tree again. Statements return a `Flow` instead of throwing for break, continue
 // and return (throwing costs ~40% on call-heavy code; docs/internals.md "Why these choices").
 
+import BBSErrorKinds
+
 struct Compiler {
     let file: SourceFile
     let interpreter: Interpreter
