@@ -237,7 +237,8 @@ def session(binary, tmp):
         prompt(t)
         t.send("down(30)\r")
         t.expect(r"error: division by zero")
-        t.expect(r"in down \(<repl>:1\)\n\s*\.\.\. the line above repeated \d+ more times")
+        t.expect(r"in down\(\) called from <repl>:1:52\n\s*\.\.\. the line above repeated 29 more times\n"
+                 r"\s*in down\(\) called from <repl>:1:5\n")
         prompt(t)
         # Completion of a module member and of a map key.
         t.send("api.ge\t")
