@@ -29,9 +29,7 @@ enum ParallelBuiltin {
             let items = try collect(args[0], interp)
             let fn = try args.callback(1, "the function")
             let requested = try args.options(2, allowed: ["workers"]).int("workers", atLeast: 1) ?? 4
-            var workers = min(requested, maxWorkers)
-
-            workers = min(workers, items.count)
+            let workers = min(requested, maxWorkers, items.count)
             if workers <= 1 {
                 var results: [Value] = []
                 results.reserveCapacity(items.count)

@@ -2,6 +2,7 @@
 // runtime's one entry (prepare, execute, render), which prints diagnostics the way compilers
 // do: `path:line:col: error: message`, the line, a caret.
 
+import BBSErrorKinds
 import BBSLanguage
 import BBSRuntime
 import Foundation
@@ -32,7 +33,7 @@ enum ScriptRunner {
         sigaddset(&unblock, SIGTERM)
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         signal(SIGINT) { _ in
-            if Interpreter.interruptFlag.isSet { _exit(130) }
+            if Interpreter.interruptFlag.isSet { _exit(ExitStatus.interrupted) }
             Interpreter.interruptFlag.set()
         }
     }
