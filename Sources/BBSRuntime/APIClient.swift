@@ -10,6 +10,10 @@ import Foundation
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions
+    /// The runtime's script lock, released while a request waits.
+    let scriptLock: ScriptLock
+    /// Where the script's secrets may go.
+    let secretPolicy: SecretPolicy
     private let environment: [String: String]
     private let version: String
     private let lock = NSLock()
@@ -17,8 +21,10 @@ final class APIClient: @unchecked Sendable {
     private var credential: Credential?
     private var tracingBeforeStart: Bool
 
-    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String) {
+    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String, scriptLock: ScriptLock) {
         self.options = options
+        self.scriptLock = scriptLock
+        secretPolicy = SecretPolicy(network: options)
         self.environment = environment
         self.redactor = redactor
         self.version = version
@@ -77,11 +83,30 @@ final class APIClient: @unchecked Sendable {
         try start(request).wait()
     }
 
+    /// Sends a request that may carry the script's secrets: refused (before anything is sent)
+    /// unless every one of them may go to the request's origin; see SecretRules.swift.
+    func send(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> APIResponse {
+        try start(request, carrying: secrets, callee: callee).wait()
+    }
+
+    func start(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> PendingResponse {
+        guard !secrets.isEmpty else { return try start(request) }
+        let url: String
+        do throws(TransportError) { url = try transport().url(for: request) } catch { throw APIErrors.scriptError(error) }
+        try secretPolicy.check(secrets, url: url, callee: callee)
+        // A derived secret (`t.lower()`) is not registered yet; the trace must mask it too.
+        for text in secrets.texts where text.count >= 4 { redactor.register(text) }
+        var marked = request
+        marked.secretHeaders = secrets.headerNames
+        marked.carriesSecret = secrets.inPayload
+        return try start(marked)
+    }
+
     /// Starts `request` in the background (also used for pagination prefetch); `wait()` on the
     /// result blocks with the interpreter lock released.
     func start(_ request: APIRequest) throws(ScriptError) -> PendingResponse {
         let t = try transport()
-        let pending = PendingResponse()
+        let pending = PendingResponse(scriptLock: scriptLock, withoutCredential: currentCredential == nil)
         pending.task = Task.detached {
             do throws(TransportError) {
                 pending.finish(.success(try await t.send(request)))
@@ -100,10 +125,19 @@ final class APIClient: @unchecked Sendable {
 
 /// A response still on its way.
 final class PendingResponse: @unchecked Sendable {
+    private let scriptLock: ScriptLock
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var result: Result<APIResponse, TransportError>?
     var task: Task<Void, Never>?
+
+    /// No credential was set when the request started: a 401 then says how to set one.
+    private let withoutCredential: Bool
+
+    init(scriptLock: ScriptLock, withoutCredential: Bool) {
+        self.scriptLock = scriptLock
+        self.withoutCredential = withoutCredential
+    }
 
     func finish(_ r: Result<APIResponse, TransportError>) {
         lock.withLock { result = r }
@@ -112,7 +146,7 @@ final class PendingResponse: @unchecked Sendable {
 
     /// Waits for the response (interpreter lock released); throws `interrupted` on Ctrl-C.
     func wait() throws(ScriptError) -> APIResponse {
-        let interrupted = ScriptLock.shared.blocking { () -> Bool in
+        let interrupted = scriptLock.blocking { () -> Bool in
             while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
                 if Interpreter.interruptFlag.isSet { return true }
             }
@@ -125,7 +159,11 @@ final class PendingResponse: @unchecked Sendable {
         }
         switch lock.withLock({ result! }) {
         case .success(let r): return r
-        case .failure(let e): throw APIErrors.scriptError(e)
+        case .failure(var e):
+            if e.status == 401, withoutCredential {
+                e.message += " (no token is set: export BITBUCKET_TOKEN, or call auth.token(token.env(\"NAME\")) in the script)"
+            }
+            throw APIErrors.scriptError(e)
         }
     }
 }

@@ -61,6 +61,9 @@ enum ListMethods {
         }
         t.define("join", 0...1) { l, args, _ throws(ScriptError) in
             let sep = try args.string(0, default: "", "separator")
+            if l.items.contains(where: { if case .object(let o) = $0 { return o is SecretValue } else { return false } }) {
+                return SecretValue.concatenation(l.items, separator: sep)
+            }
             var out = ""
             for (i, v) in l.items.enumerated() {
                 if i > 0 { out += sep }

@@ -304,15 +304,26 @@ extension Compiler {
         }
         return { i throws(ScriptError) in
             var out = ""
+            // Text built from a secret stays a secret (Secret.swift); plain text takes the fast path.
+            var secret: SecretTextBuilder?
             for part in parts {
                 if let t = part.text {
-                    out += t
+                    if secret != nil { secret!.append(t) } else { out += t }
                 } else if let code = part.code {
                     let v = try code(i)
-                    if case .string(let s) = v { out += s } else { out += Printer.display(v) }
+                    if case .string(let s) = v, secret == nil {
+                        out += s
+                    } else if secret != nil {
+                        secret!.append(v)
+                    } else if case .object(let o) = v, o is SecretValue {
+                        secret = SecretTextBuilder(out)
+                        secret!.append(v)
+                    } else {
+                        out += Printer.display(v)
+                    }
                 }
             }
-            return .string(out)
+            return secret?.value ?? .string(out)
         }
     }
 }

@@ -304,10 +304,16 @@ final class ByteWriter {
     /// `s` in double quotes with JSON escapes: `"`, `\` and control characters are escaped,
     /// everything else (including non-ASCII UTF-8) is copied as is, in runs.
     func quoted(_ s: String) {
+        byte(UInt8(ascii: "\""))
+        escaped(s)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// `s` with JSON escapes, without the quotes (a secret's part inside a JSON string).
+    func escaped(_ s: String) {
         var s = s
         s.withUTF8 { buf in
-            byte(UInt8(ascii: "\""))
-            guard let p = buf.baseAddress else { return byte(UInt8(ascii: "\"")) }
+            guard let p = buf.baseAddress else { return }
             let n = buf.count
             var run = 0
             var i = 0
@@ -327,7 +333,6 @@ final class ByteWriter {
                 run = i
             }
             append(p + run, count: n - run)
-            byte(UInt8(ascii: "\""))
         }
     }
 
