@@ -92,7 +92,8 @@ final class APIClient: @unchecked Sendable {
     func start(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> PendingResponse {
         guard !secrets.isEmpty else { return try start(request) }
         let url: String
-        do throws(TransportError) { url = try transport().url(for: request) } catch { throw APIErrors.scriptError(error) }
+        let t = try transport()
+        do throws(TransportError) { url = try t.url(for: request) } catch { throw APIErrors.scriptError(error) }
         try secretPolicy.check(secrets, url: url, callee: callee)
         // A derived secret (`t.lower()`) is not registered yet; the trace must mask it too.
         for text in secrets.texts where text.count >= 4 { redactor.register(text) }

@@ -27,9 +27,7 @@ final class GitModule {
     init(client: APIClient, options: RuntimeOptions, mainInterpreter: Interpreter) {
         self.client = client
         self.options = options
-        var base = options.gitURL.trimmingCharacters(in: .whitespaces)
-        while base.hasSuffix("/") { base.removeLast() }
-        gitBase = base
+        gitBase = options.network.gitBase
         self.mainInterpreter = mainInterpreter
     }
 
@@ -187,9 +185,10 @@ final class GitModule {
     /// `remote: false` for commands that never talk to a server (config): no credential channel.
     private func execute(_ operation: String, _ arguments: [String], directory: String?, _ interp: Interpreter,
                          check: Bool = true, remote: Bool = true) throws(ScriptError) -> GitResult {
-        guard let base = URL(string: gitBase), base.scheme != nil, base.host != nil else {
-            throw ScriptError.runtime("configuration", "git.\(operation): the git base URL '\(gitBase)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
+        do throws(TransportError) { _ = try options.network.validatedGitOrigin() } catch {
+            throw ScriptError.runtime("configuration", "git.\(operation): \(error.message)")
         }
+        let base = URL(string: gitBase)!
         var runner = GitRunner(gitBaseURL: base, credential: client.currentCredential, redactor: client.redactor,
                                baseEnvironment: options.environment)
         if client.isTracing {

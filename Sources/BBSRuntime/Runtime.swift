@@ -66,7 +66,7 @@ public final class Runtime {
         TokenBuiltins.install(into: interpreter, environment: options.environment) { redactor.register($0) }
         AuthBuiltins.install(into: interpreter, client: client)
         APIBuiltins.install(into: interpreter, client: client)
-        RepoBuiltins.install(into: interpreter, gitURL: options.gitURL, client: client, environment: options.environment)
+        RepoBuiltins.install(into: interpreter, gitBase: options.network.gitBase, client: client, environment: options.environment)
         ParallelBuiltin.install(into: interpreter)
         GitModule.install(into: interpreter, client: client, options: options)
         Runtime.installSleep(into: interpreter)

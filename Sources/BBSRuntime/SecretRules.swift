@@ -41,7 +41,7 @@ struct SecretPolicy {
     let ownOrigins: [Origin]
 
     init(network: NetworkOptions) {
-        ownOrigins = [network.apiURL, network.gitURL].compactMap { Origin($0.trimmingCharacters(in: .whitespaces)) }
+        ownOrigins = network.boundOrigins
     }
 
     /// Throws unless every secret in `carriage` may go to `url`.

@@ -20,7 +20,11 @@ enum ProcessBuiltins {
         let argv = try commandLine(args)
         let options = try args.options(1)
         let cwd = try args.option(options, string: "cwd")
-        let input = try args.option(options, string: "stdin")
+        // A secret may be fed on stdin (`docker login --password-stdin`): a pipe is private.
+        let input: String?
+        if case .object(let o as SecretValue)? = options?.entries["stdin"] { input = o.text } else {
+            input = try args.option(options, string: "stdin")
+        }
         let environment = try mergedEnvironment(args, options, interp.host)
 
         if let cwd, !FileSystemBuiltins.isDirectory(cwd) {
