@@ -142,7 +142,8 @@ final class GitModule {
             return Self.resultMap(GitResult(status: 0, stdout: "", stderr: "", elapsed: 0))
         }
         let check = try args.options(2)?.entries["check"]?.isTruthy ?? true
-        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check)
+        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check,
+                                 remote: GitSafety.mayTalkToRemote(arguments))
         return Self.resultMap(result)
     }
 

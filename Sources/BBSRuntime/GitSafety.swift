@@ -21,6 +21,32 @@ enum GitSafety {
         return k.hasPrefix("http.") && k.hasSuffix(".extraheader")
     }
 
+    /// Commands that never talk to a remote: they run without the credential channel at all, so a
+    /// hook or filter they start has nothing to ask.
+    private static let localCommands: Set<String> = [
+        "add", "am", "apply", "blame", "branch", "cat-file", "checkout", "cherry-pick", "clean", "commit",
+        "config", "describe", "diff", "for-each-ref", "format-patch", "fsck", "gc", "grep", "hash-object",
+        "help", "init", "log", "ls-files", "ls-tree", "merge", "mv", "notes", "rebase", "reflog", "reset",
+        "restore", "rev-list", "rev-parse", "revert", "rm", "shortlog", "show", "show-ref", "stash",
+        "status", "switch", "symbolic-ref", "tag", "update-ref", "version", "worktree",
+    ]
+
+    /// Whether `arguments` may need the credential channel (anything not known to be local).
+    static func mayTalkToRemote(_ arguments: [String]) -> Bool {
+        guard let command = subcommand(arguments) else { return false }
+        return !localCommands.contains(command.lowercased())
+    }
+
+    /// The git command in `arguments`, after git's own options.
+    private static func subcommand(_ arguments: [String]) -> String? {
+        var i = 0
+        while i < arguments.count, arguments[i].hasPrefix("-") {
+            let option = arguments[i]
+            i += optionsWithValue.contains(option) || option == "-c" || option == "--config-env" ? 2 : 1
+        }
+        return i < arguments.count ? arguments[i] : nil
+    }
+
     /// git's own options that take their value as the next argument.
     private static let optionsWithValue: Set<String> = ["-C", "--git-dir", "--work-tree", "--namespace", "--super-prefix"]
 
