@@ -78,7 +78,8 @@ enum GitSafety {
         if command == "credential" || command.hasPrefix("credential-") {
             throw ScriptError.value("git.run: 'git \(arguments[i])' is refused: it would hand bbs's token to the script (bbs gives git the token only for its own operations)")
         }
-        if command == "config" {
+        let readsOnly: Set<String> = ["--get", "--get-all", "--get-regexp", "get", "--list", "-l", "list"]
+        if command == "config", !arguments[(i + 1)...].contains(where: readsOnly.contains) {
             for key in arguments[(i + 1)...] where isGuardedKey(key) {
                 throw guardedKeyError("git.run", key)
             }

@@ -89,6 +89,19 @@ final class SecretLeakTests: RuntimeTestCase {
         XCTAssertTrue(apiSeen.contains(#"value\":\""# + Self.canary), apiSeen)
     }
 
+    /// A secret transformed by a string method is not the registered text, yet the trace masks it.
+    func testTraceMasksTextBuiltFromASecret() throws {
+        let r = try bbs("""
+            let k = token.env("KEY")
+            api.request({path: "/user", headers: {"X-Key": k.upper(), "X-Raw": "v=${k}"}})
+            print(k.upper(), "v=${k}")
+            """, flags: ["--trace"], env: ["KEY": "deploy-key-abcdefgh"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertEqual(r.stdout, "*** v=***\n")
+        XCTAssertTrue(r.stderr.contains("x-key: ***") && r.stderr.contains("x-raw: v=***"), r.stderr)
+        XCTAssertFalse(r.all.contains("DEPLOY-KEY-ABCDEFGH") || r.all.contains("deploy-key-abcdefgh"), r.all)
+    }
+
     /// A proxy off this machine would read a plain-http request in clear text, whatever its kind.
     func testNoSecretGoesThroughAPlainHTTPProxyOffThisMachine() throws {
         let hostAddresses = Shell.run("/bin/hostname", ["-I"]).stdout.split(separator: " ").map(String.init)
