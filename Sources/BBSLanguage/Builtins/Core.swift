@@ -25,8 +25,7 @@ enum CoreBuiltins {
         }
         interp.defineBuiltin("str", arity: 1...1) { args, _ throws(ScriptError) in
             // A secret's text is a secret still: `str` must not turn it into the plain "***".
-            if case .object(let o) = args[0], o is SecretValue { return args[0] }
-            return .string(Printer.display(args[0]))
+            Printer.displayKeepingSecrets(args[0])
         }
         interp.defineBuiltin("type", arity: 1...1) { args, _ throws(ScriptError) in
             .string(args[0].typeName)

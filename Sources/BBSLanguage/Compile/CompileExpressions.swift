@@ -315,11 +315,19 @@ extension Compiler {
                         out += s
                     } else if secret != nil {
                         secret!.append(v)
-                    } else if case .object(let o) = v, o is SecretValue {
-                        secret = SecretTextBuilder(out)
-                        secret!.append(v)
                     } else {
-                        out += Printer.display(v)
+                        // A collection holding a secret shows as text that is a secret too.
+                        let shown: Value
+                        switch v {
+                        case .list, .map, .object: shown = Printer.displayKeepingSecrets(v)
+                        default: shown = .string(Printer.display(v))
+                        }
+                        if case .string(let s) = shown {
+                            out += s
+                        } else {
+                            secret = SecretTextBuilder(out)
+                            secret!.append(shown)
+                        }
                     }
                 }
             }

@@ -53,15 +53,7 @@ public enum JSON {
     public static func stringifyKeepingSecrets(_ v: Value, indent: Int = 0) throws(ScriptError) -> Value {
         let (bytes, secrets) = try stringifyRevealing(v, indent: indent)
         guard !secrets.isEmpty else { return .string(String(decoding: bytes, as: UTF8.self)) }
-        var parts: [SecretValue.Part] = []
-        var offset = 0
-        for span in secrets {
-            parts.append(.plain(String(decoding: bytes[offset..<span.range.lowerBound], as: UTF8.self)))
-            parts.append(.secret(String(decoding: bytes[span.range], as: UTF8.self), span.sources))
-            offset = span.range.upperBound
-        }
-        parts.append(.plain(String(decoding: bytes[offset...], as: UTF8.self)))
-        return .object(SecretValue(parts: parts))
+        return SecretValue.assembled(bytes, secrets)
     }
 
     /// The JSON bytes with every secret's real text, and where each secret part lies: for a

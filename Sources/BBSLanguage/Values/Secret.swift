@@ -148,6 +148,19 @@ public final class SecretValue: HostObject {
         }
     }
 
+    /// Written text whose `spans` are secret parts (from JSON or the printer), as a secret.
+    static func assembled(_ bytes: [UInt8], _ spans: [SecretSpan]) -> Value {
+        var parts: [Part] = []
+        var offset = 0
+        for span in spans {
+            parts.append(.plain(String(decoding: bytes[offset..<span.range.lowerBound], as: UTF8.self)))
+            parts.append(.secret(String(decoding: bytes[span.range], as: UTF8.self), span.sources))
+            offset = span.range.upperBound
+        }
+        parts.append(.plain(String(decoding: bytes[offset...], as: UTF8.self)))
+        return .object(SecretValue(parts: parts))
+    }
+
     /// Text built from `pieces` (strings, secrets, other values as they print): a secret when
     /// any piece is one, otherwise a plain string.
     static func concatenation(_ pieces: [Value], separator: String = "") -> Value {
@@ -178,6 +191,9 @@ struct SecretTextBuilder {
             plain = ""
             parts += o.parts
             hasSecret = true
+        case .list, .map:
+            let shown = Printer.displayKeepingSecrets(v)
+            if case .object = shown { append(shown) } else { plain += Printer.display(v) }
         default: plain += Printer.display(v)
         }
     }
