@@ -193,7 +193,7 @@ struct SecretTextBuilder {
             hasSecret = true
         case .list, .map:
             let shown = Printer.displayKeepingSecrets(v)
-            if case .object = shown { append(shown) } else { plain += Printer.display(v) }
+            if case .string(let s) = shown { plain += s } else { append(shown) }
         default: plain += Printer.display(v)
         }
     }
