@@ -54,6 +54,7 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case timeout                    // connect or read timeout
     case pagination                 // a `next` link that cycles or leaves the API origin
     case configuration              // bad URL, CA file, proxy setting; refusing to leak a credential
+    case secret                     // a secret refused where it may not go (another origin, argv, a file)
     // git.
     case git                        // a git failure of no more telling kind
 

@@ -18,15 +18,18 @@ enum APIBuiltins {
 
         api.define("get", arity: 1...2) { args, _ throws(ScriptError) in
             let path = try args.string(0, "the path")
-            let query = try APIValues.query(args[1], "api.get")
-            return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query)))
+            var secrets = SecretCarriage()
+            let query = try APIValues.query(args[1], "api.get", secrets: &secrets)
+            return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query), carrying: secrets, callee: "api.get"))
         }
         for method in ["post", "put", "patch"] {
             api.define(method, arity: 1...2) { args, _ throws(ScriptError) in
                 let path = try args.string(0, "the path")
                 var headers = APIHeaders()
-                let body = try APIValues.body(args[1], headers: &headers)
-                return try write(client, APIRequest(method: method.uppercased(), path, headers: headers, body: body), path: path)
+                var secrets = SecretCarriage()
+                let body = try APIValues.body(args[1], headers: &headers, secrets: &secrets)
+                return try write(client, APIRequest(method: method.uppercased(), path, headers: headers, body: body),
+                                 path: path, secrets: secrets, callee: args.callee)
             }
         }
         api.define("delete", arity: 1...1) { args, _ throws(ScriptError) in
@@ -46,12 +49,13 @@ enum APIBuiltins {
             guard case .string(let path)? = spec.entries["path"] ?? spec.entries["url"] else {
                 throw ScriptError.type("\(callee): 'path' must be a string")
             }
-            let query = try APIValues.query(spec.entries["query"] ?? .null, callee)
-            var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee)
-            let body = try APIValues.body(spec.entries["body"] ?? .null, headers: &headers)
+            var secrets = SecretCarriage()
+            let query = try APIValues.query(spec.entries["query"] ?? .null, callee, secrets: &secrets)
+            var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee, secrets: &secrets)
+            let body = try APIValues.body(spec.entries["body"] ?? .null, headers: &headers, secrets: &secrets)
             let request = APIRequest(method: method, path, query: query, headers: headers, body: body,
                                      throwsOnHTTPError: false)
-            let response = try client.send(request)
+            let response = try client.send(request, carrying: secrets, callee: callee)
             var m = OrderedMap()
             m["status"] = .int(response.status)
             m["headers"] = APIValues.headers(response.headers)
@@ -74,8 +78,9 @@ enum APIBuiltins {
         api.members["dry_run"] = .bool(client.isDryRun)
     }
 
-    static func write(_ client: APIClient, _ request: APIRequest, path: String) throws(ScriptError) -> Value {
-        let response = try client.send(request)
+    static func write(_ client: APIClient, _ request: APIRequest, path: String,
+                      secrets: SecretCarriage = SecretCarriage(), callee: String = "api") throws(ScriptError) -> Value {
+        let response = try client.send(request, carrying: secrets, callee: callee)
         if response.isDryRun { return APIValues.dryRun(method: request.method, path: path) }
         return APIValues.body(response)
     }

@@ -11,6 +11,10 @@ import Foundation
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions
+    /// The runtime's script lock, released while a request waits.
+    let scriptLock: ScriptLock
+    /// Where the script's secrets may go.
+    let secretPolicy: SecretPolicy
     private let environment: [String: String]
     private let version: String
     private let lock = NSLock()
@@ -18,8 +22,10 @@ final class APIClient: @unchecked Sendable {
     private var credential: Credential?
     private var tracingBeforeStart: Bool
 
-    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String) {
+    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String, scriptLock: ScriptLock) {
         self.options = options
+        self.scriptLock = scriptLock
+        secretPolicy = SecretPolicy(network: options)
         self.environment = environment
         self.redactor = redactor
         self.version = version
@@ -78,10 +84,31 @@ final class APIClient: @unchecked Sendable {
         try start(request).response()
     }
 
+    /// Sends a request that may carry the script's secrets: refused (before anything is sent)
+    /// unless every one of them may go to the request's origin; see SecretRules.swift.
+    func send(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> APIResponse {
+        try start(request, carrying: secrets, callee: callee).response()
+    }
+
+    func start(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> PendingAPIResponse {
+        guard !secrets.isEmpty else { return try start(request) }
+        let url: String
+        let t = try transport()
+        do throws(TransportError) { url = try t.url(for: request) } catch { throw APIErrors.scriptError(error) }
+        try secretPolicy.check(secrets, url: url, callee: callee)
+        // A derived secret (`t.lower()`) is not registered yet; the trace must mask it too.
+        for text in secrets.texts where text.count >= 4 { redactor.register(text) }
+        var marked = request
+        marked.secretHeaders = secrets.headerNames
+        marked.carriesSecret = secrets.inPayload
+        return try start(marked)
+    }
+
     /// Starts `request` in the background (also used for pagination prefetch); `response()` on
     /// the result blocks with the interpreter lock released.
-    func start(_ request: APIRequest) throws(ScriptError) -> PendingResponse {
-        try transport().start(request)
+    func start(_ request: APIRequest) throws(ScriptError) -> PendingAPIResponse {
+        PendingAPIResponse(pending: try transport().start(request), scriptLock: scriptLock,
+                           withoutCredential: currentCredential == nil)
     }
 
     func shutdown() {
@@ -90,16 +117,26 @@ final class APIClient: @unchecked Sendable {
     }
 }
 
-extension PendingResponse {
-    /// Waits for the response with the interpreter lock released; throws `interrupted` on Ctrl-C.
+/// A request on its way, as the runtime waits for it: with the interpreter lock released, ending
+/// at once on Ctrl-C, and a 401 sent without any token saying how to set one.
+struct PendingAPIResponse {
+    let pending: PendingResponse
+    let scriptLock: ScriptLock
+    /// No credential was set when the request started.
+    let withoutCredential: Bool
+
     func response() throws(ScriptError) -> APIResponse {
-        let result = ScriptLock.shared.blocking {
-            wait(stoppingWhen: { Interpreter.interruptFlag.isSet })
+        let result = scriptLock.blocking {
+            pending.wait(stoppingWhen: { Interpreter.interruptFlag.isSet })
         }
         switch result {
         case nil: throw ScriptError.interrupted
         case .success(let r)?: return r
-        case .failure(let e)?: throw APIErrors.scriptError(e)
+        case .failure(var e)?:
+            if e.status == 401, withoutCredential {
+                e.message += " (no token is set: export BITBUCKET_TOKEN, or call auth.token(token.env(\"NAME\")) in the script)"
+            }
+            throw APIErrors.scriptError(e)
         }
     }
 }

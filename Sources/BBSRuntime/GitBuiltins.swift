@@ -27,9 +27,7 @@ final class GitModule {
     init(client: APIClient, options: RuntimeOptions, mainInterpreter: Interpreter) {
         self.client = client
         self.options = options
-        var base = options.gitURL.trimmingCharacters(in: .whitespaces)
-        while base.hasSuffix("/") { base.removeLast() }
-        gitBase = base
+        gitBase = options.network.gitBase
         self.mainInterpreter = mainInterpreter
     }
 
@@ -130,24 +128,27 @@ final class GitModule {
             case .string(let s): arguments.append(s)
             case .int, .float: arguments.append(Printer.display(item))
             case .object(let o as SecretValue):
-                _ = o
-                throw ScriptError.value("git.run: argument \(i) is a secret; an argument list is visible to every user of the machine, so secrets are refused")
+                throw ScriptError.value("git.run: argument \(i) is a secret (\(o.origin)); an argument list is visible to every user of the machine, so secrets are refused")
             default: throw ScriptError.type("git.run: argument \(i) must be a string, not \(item.typeName)")
             }
         }
         guard !arguments.isEmpty else { throw ScriptError.value("git.run: the argument list is empty") }
+        try GitSafety.check(arguments)
         let check = try args.options(2, allowed: ["check"]).flag("check", default: true)
         if options.network.dryRun && arguments.first == "push" {
             interp.err.write("DRY-RUN git \(arguments.joined(separator: " "))\(dir.map { " (in \($0))" } ?? "")\n")
             return Self.resultMap(GitResult(status: 0, stdout: "", stderr: "", elapsed: 0))
         }
-        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check)
+        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check,
+                                 remote: GitSafety.mayTalkToRemote(arguments))
         return Self.resultMap(result)
     }
 
     private func config(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let dir = try directory(args)
         let key = try args.string(1, "the key")
+        // Reading is harmless; setting or unsetting one of these keys is not.
+        if args.count >= 3, GitSafety.isGuardedKey(key) { throw GitSafety.guardedKeyError("git.config", key) }
         if args.count < 3 {
             let result = try execute("config", ["config", "--local", "--get", key], directory: dir, interp, check: false, remote: false)
             if result.status == 1 { return .null } // unset
@@ -182,9 +183,10 @@ final class GitModule {
     /// `remote: false` for commands that never talk to a server (config): no credential channel.
     private func execute(_ operation: String, _ arguments: [String], directory: String?, _ interp: Interpreter,
                          check: Bool = true, remote: Bool = true) throws(ScriptError) -> GitResult {
-        guard let base = URL(string: gitBase), base.scheme != nil, base.host != nil else {
-            throw ScriptError.runtime(.configuration, "git.\(operation): the git base URL '\(gitBase)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
+        do throws(TransportError) { _ = try options.network.validatedGitOrigin() } catch {
+            throw ScriptError.runtime(.configuration, "git.\(operation): \(error.message)")
         }
+        let base = URL(string: gitBase)!
         var runner = GitRunner(gitBaseURL: base, credential: client.currentCredential, redactor: client.redactor,
                                baseEnvironment: options.environment)
         if client.isTracing {
@@ -195,7 +197,7 @@ final class GitModule {
         interp.err.flush()
         let invocation = GitInvocation(arguments: arguments, directory: directory, usesRemote: remote,
                                        liveProgress: showsLiveProgress(interp) && arguments.contains("--progress"))
-        let outcome: Result<GitResult, GitRunError> = ScriptLock.shared.blocking {
+        let outcome: Result<GitResult, GitRunError> = interp.scriptLock.blocking {
             do throws(GitRunError) {
                 return .success(try runner.run(invocation, isCancelled: { Interpreter.interruptFlag.isSet }))
             } catch {
@@ -252,6 +254,9 @@ final class GitModule {
     private func cloneSource(_ args: Arguments) throws(ScriptError) -> (url: String, label: String) {
         if case .object(let o as RepoValue) = args[0] {
             return ("\(gitBase)/\(o.workspace)/\(o.slug).git", o.fullName)
+        }
+        if case .object(let o as SecretValue) = args[0] {
+            throw ScriptError.value("git.clone: the URL is built from a secret (\(o.origin)); it would be stored in .git/config. Clone without credentials in the URL: bbs gives git the token (BITBUCKET_TOKEN or auth.token) itself")
         }
         let source = try args.string(0, "the repository")
         if source.contains("://") {

@@ -33,7 +33,7 @@ struct PageIterator: ValueIterator {
     let client: APIClient
     var first: APIRequest?
     var cursor: PageCursor
-    var pending: PendingResponse?
+    var pending: PendingAPIResponse?
     /// The next page's URL, until its prefetch starts.
     var nextURL: String?
     /// Raised when the script asks past the last good page.

@@ -7,7 +7,7 @@
 //   sharing everything else with the caller's interpreter: builtins, method tables, output
 //   buffers, module loader; compiled closures reach globals through the `GlobalStore`s they
 //   captured, so a worker sees and updates the same variables as the script.
-// - A worker holds the process-wide `ScriptLock` whenever it runs script code, so script code
+// - A worker holds the runtime's `ScriptLock` whenever it runs script code, so script code
 //   never runs on two threads at once; built-ins that wait (HTTP, `sleep`, prompts) release the
 //   lock while waiting, which is where the concurrency comes from. CPU-bound callbacks gain
 //   nothing, I/O-bound ones overlap their waits (issue 3 target: 200 GETs with 8 workers at
@@ -65,6 +65,7 @@ enum ParallelBuiltin {
         w.mapMethods = main.mapMethods
         w.scriptArgs = main.scriptArgs
         w.moduleLoader = main.moduleLoader
+        w.host = main.host
         return w
     }
 
@@ -87,7 +88,7 @@ enum ParallelBuiltin {
 
     private static func run(count: Int, workers: Int, from main: Interpreter,
                             _ body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) throws(ScriptError) -> [Value] {
-        let lock = ScriptLock.shared
+        let lock = main.scriptLock
         let state = State(count: count, interpreters: (0..<workers).map { _ in makeWorker(from: main) }, body: body)
         let group = DispatchGroup()
         for w in 0..<workers {

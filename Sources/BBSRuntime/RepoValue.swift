@@ -77,8 +77,7 @@ final class RepoValue: HostObject {
 }
 
 enum RepoBuiltins {
-    static func install(into interpreter: Interpreter, gitURL: String, client: APIClient?, environment: [String: String]) {
-        let base = gitURL.hasSuffix("/") ? String(gitURL.dropLast()) : gitURL
+    static func install(into interpreter: Interpreter, gitBase base: String, client: APIClient?, environment: [String: String]) {
         interpreter.defineBuiltin("repo", arity: 0...1) { args, _ throws(ScriptError) in
             let name: String
             if args.isAbsent(0) {

@@ -18,8 +18,10 @@ import NIOHTTP1
 //   host, port) is the API base's or the git base's. Redirects are followed here, not by
 //   AsyncHTTPClient, and a hop keeps the credential only while it stays on the origin the request
 //   started on; a cross-origin hop also loses any Authorization, Cookie or Proxy-Authorization the
-//   script set itself (the rule AsyncHTTPClient applies). Credentials never travel over plain http
-//   except to loopback (the local mock).
+//   script set itself (the rule AsyncHTTPClient applies), and every header the runtime marked as
+//   holding a script's secret (`APIRequest.secretHeaders`); a request with a secret in its body is
+//   not redirected to another origin at all. Credentials never travel over plain http except to
+//   loopback (the local mock), nor through a proxy off this machine when the target is plain http.
 // - Retries: `RetryPolicy` alone decides (see its comment for the rule that keeps a POST from
 //   being sent twice); `RateLimitPacer` spaces requests while Bitbucket says the limit is near.
 // - Errors: every failure is a `TransportError` with an `ErrorKind` (which also fixes its exit
@@ -210,7 +212,12 @@ extension Transport {
                 return .failure(ClassifiedFailure(kind: .configuration, phase: .permanent, message: "not an http(s) URL: \(url)"))
             }
             if hops > 0, origin != startOrigin {
-                for name in Tracer.sensitiveHeaders { scriptHeaders.remove(name) }
+                for name in Tracer.sensitiveHeaders.union(request.secretHeaders) { scriptHeaders.remove(name) }
+                if request.carriesSecret, body != nil {
+                    return .failure(ClassifiedFailure(
+                        kind: .configuration, phase: .permanent,
+                        message: "refusing to follow a redirect to another origin (\(origin)) with a secret in the request"))
+                }
             }
             var headers = scriptHeaders
             if let credential = self.credential, origin == startOrigin, boundOrigins.contains(origin), !headers.contains("authorization") {
@@ -225,6 +232,14 @@ extension Transport {
             if body != nil, !headers.contains("content-type") { headers.add("Content-Type", "application/json") }
 
             let proxy = config.proxy.proxy(scheme: origin.scheme, host: origin.host, port: origin.port)
+            // A plain-http request reaches any proxy as it is (an http proxy parses it, a SOCKS one
+            // relays its bytes): a proxy off this machine would read the secret.
+            if origin.scheme == "http", let proxy, !IPAddress.isLoopback(proxy.host),
+               headers.contains("authorization") || request.carriesSecret || !request.secretHeaders.isEmpty {
+                return .failure(ClassifiedFailure(
+                    kind: .configuration, phase: .permanent,
+                    message: "refusing to send a secret in clear text through the proxy \(proxy.host):\(proxy.port) to \(origin); use https"))
+            }
             var httpRequest = HTTPClientRequest(url: url)
             httpRequest.method = HTTPMethod(rawValue: method)
             httpRequest.headers = HTTPHeaders(headers.fields.map { ($0.name, $0.value) })

@@ -25,7 +25,8 @@ enum CoreBuiltins {
             }
         }
         interp.defineBuiltin("str", arity: 1...1) { args, _ throws(ScriptError) in
-            .string(Printer.display(args[0]))
+            // A secret's text is a secret still: `str` must not turn it into the plain "***".
+            Printer.displayKeepingSecrets(args[0])
         }
         interp.defineBuiltin("type", arity: 1...1) { args, _ throws(ScriptError) in
             .string(args[0].typeName)
@@ -39,9 +40,9 @@ enum CoreBuiltins {
         interp.defineBuiltin("range", arity: 1...3) { args, _ throws(ScriptError) in
             try range(args)
         }
-        interp.defineBuiltin("env", arity: 1...2) { args, _ throws(ScriptError) in
+        interp.defineBuiltin("env", arity: 1...2) { args, interp throws(ScriptError) in
             let name = try args.string(0, "name")
-            if let p = getenv(name) { return .string(String(cString: p)) }
+            if let p = getenv(name) { return interp.host.value(ofText: String(cString: p), from: "env \(name)") }
             return args[1]
         }
         interp.defineBuiltin("exit", arity: 0...1) { args, _ throws(ScriptError) in

@@ -7,7 +7,7 @@ enum JSONBuiltins {
             try JSON.parse(try args.string(0, "text"))
         }
         json.define("stringify", arity: 1...2) { args, _ throws(ScriptError) in
-            .string(try JSON.stringify(args[0], indent: try indent(args)))
+            try JSON.stringifyKeepingSecrets(args[0], indent: try indent(args))
         }
     }
 

@@ -61,6 +61,16 @@ enum ListMethods {
         }
         t.define("join", 0...1) { l, args, _ throws(ScriptError) in
             let sep = try args.string(0, default: "", "separator")
+            // Text built from a secret, or from a collection holding one, stays a secret.
+            if l.items.contains(where: {
+                switch $0 {
+                case .object(let o): return o is SecretValue
+                case .list, .map: return true
+                default: return false
+                }
+            }) {
+                return SecretValue.concatenation(l.items, separator: sep)
+            }
             var out = ""
             for (i, v) in l.items.enumerated() {
                 if i > 0 { out += sep }

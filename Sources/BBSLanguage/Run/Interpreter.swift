@@ -40,6 +40,8 @@ public final class Interpreter {
     public let err: OutputBuffer
     /// Loads `import`ed modules; set by whoever embeds the interpreter.
     public var moduleLoader: ModuleLoader
+    /// Secrets and waits: answered by whoever embeds the interpreter (see InterpreterHost.swift).
+    public var host: InterpreterHost = StandaloneHost.shared
     /// Set from a signal handler; checked at loop back-edges and calls.
     public static let interruptFlag = InterruptFlag()
 

@@ -59,6 +59,8 @@ public enum Access {
             throw ScriptError.type("\(v.typeName) index must be an int, not \(key.typeName)")
         case (.null, _):
             throw ScriptError.type("cannot index nil (use '?.[...]' to allow nil)")
+        case (.object(let o as SecretValue), .int):
+            return o.derived(try index(.string(o.text), key)) ?? .null
         case (.object(let o), .string(let k)):
             if let value = o.member(k) { return value }
             throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(k)'")
@@ -106,6 +108,8 @@ public enum Access {
             let n = chars.count
             let a = try bound(lower, n, default: 0), b = try bound(upper, n, default: n)
             return .string(a < b ? String(chars[a..<b]) : "")
+        case .object(let o as SecretValue):
+            return o.derived(try slice(.string(o.text), lower, upper)) ?? .null
         default:
             throw ScriptError.type("cannot slice \(v.typeName)")
         }

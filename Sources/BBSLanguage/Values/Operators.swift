@@ -86,6 +86,9 @@ public enum Operators {
         case let (.string(x), .string(y)): return .string(x + y)
         case let (.list(x), .list(y)): return .list(ListRef(x.items + y.items))
         case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
+        case (.object(is SecretValue), .string), (.string, .object(is SecretValue)),
+             (.object(is SecretValue), .object(is SecretValue)):
+            return SecretValue.concatenation([a, b])
         case (.string, _), (_, .string):
             throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName) (use str() or \"${...}\" to build text)")
         default:
