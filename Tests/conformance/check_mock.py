@@ -102,6 +102,24 @@ class Mock:
             self.process.terminate()
             self.process.wait(timeout=10)
 
+    def send(self, method, path, body=None, content_type="application/json"):
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        if data is not None:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def create(self, method, path, body=None, content_type="application/json"):
+        status, data = self.send(method, path, body, content_type)
+        if status not in (200, 201):
+            raise SystemExit(f"FAIL: sample setup {method} {path} returned {status}: {data[:300]!r}")
+        return json.loads(data) if data else None
+
     def get(self, path):
         request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {TOKEN}"})
         try:
@@ -126,7 +144,46 @@ def samples(mock):
     comment = mock.get_json(f"{base}/pullrequests/{pull_request['id']}/comments")["values"][0]
     pipeline = mock.get_json(f"{base}/pipelines")["values"][0]
     status = mock.get_json(f"{base}/commit/{branch['target']['hash']}/statuses")["values"][0]
+    quote = lambda text: urllib.request.quote(text, safe="")
+    # What the default data lacks is made through the API first, so every GET has something to show.
+    task = mock.create("POST", f"{base}/pullrequests/{pull_request['id']}/tasks", {"content": {"raw": "Check it"}})
+    report_path = f"{base}/commit/{branch['target']['hash']}/reports/sample-report"
+    report = mock.create("PUT", report_path, {"title": "Sample", "report_type": "TEST", "result": "PASSED"})
+    mock.create("POST", report_path + "/annotations",
+                [{"external_id": "sample-annotation", "annotation_type": "BUG", "summary": "x", "path": "main.go", "line": 1}])
+    boundary = "conformance"
+    upload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"sample.txt\"\r\n\r\n"
+              f"sample\r\n--{boundary}--\r\n").encode()
+    mock.create("POST", f"{base}/downloads", upload, f"multipart/form-data; boundary={boundary}")
+    workspace_hook = mock.create("POST", "/2.0/workspaces/acme/hooks", {"url": "https://example.com/h", "events": ["repo:push"]})
+    workspace_variable = mock.create("POST", "/2.0/workspaces/acme/pipelines-config/variables", {"key": "SAMPLE", "value": "1"})
+    hook = mock.get_json(f"{base}/hooks")["values"][0]
+    step = mock.get_json(f"{base}/pipelines/{quote(pipeline['uuid'])}/steps")["values"][0]
+    variable = mock.get_json(f"{base}/pipelines_config/variables")["values"][0]
+    environment = mock.get_json(f"{base}/environments")["values"][0]
+    deployment = mock.get_json(f"{base}/deployments")["values"][0]
+    reviewer = mock.get_json(f"{base}/default-reviewers")["values"][0]
+    member = mock.get_json("/2.0/workspaces/acme/members")["values"][0]["user"]
+    project = mock.get_json("/2.0/workspaces/acme/projects")["values"][0]
     return {
+        "spec": branch["target"]["hash"],
+        "subject_type": "repository",
+        "selected_user": quote(member["uuid"]),
+        "member": quote(member["uuid"]),
+        "selected_user_id": quote(member["uuid"]),
+        "target_username": quote(reviewer["uuid"]),
+        "project_key": project["key"],
+        "uid": quote(hook["uuid"]),
+        "_workspace_uid": quote(workspace_hook["uuid"]),
+        "step_uuid": quote(step["uuid"]),
+        "variable_uuid": quote(variable["uuid"]),
+        "_workspace_variable_uuid": quote(workspace_variable["uuid"]),
+        "environment_uuid": quote(environment["uuid"]),
+        "deployment_uuid": quote(deployment["uuid"]),
+        "reportId": quote(report["external_id"]),
+        "annotationId": "sample-annotation",
+        "filename": "sample.txt",
+        "task_id": str(task["id"]),
         "workspace": "acme",
         "repo_slug": "api",
         "name": branch["name"],
@@ -152,6 +209,8 @@ def concrete(pattern, values):
                 raise SystemExit(f"FAIL: no sample value for parameter {{{name}}} in {pattern}")
             if pattern.endswith("/refs/tags/{name*}") and name == "name":
                 parts.append(values["_tag"])
+            elif pattern.startswith("/2.0/workspaces/{workspace}/") and "_workspace_" + name in values:
+                parts.append(values["_workspace_" + name])
             else:
                 parts.append(values[name])
         else:
@@ -178,6 +237,33 @@ def check_links(node, base, where, problems):
             check_links(value, base, f"{where}[{index}]", problems)
 
 
+# Links that name an action (POST/DELETE only, on Bitbucket too), so a GET of them is not expected to work.
+ACTION_LINKS = {"approve", "request-changes", "merge", "decline"}
+
+
+def api_links(node, base, found):
+    """Every API `links.*.href` (under BASE/2.0/) in a body, with its relation name."""
+    if isinstance(node, dict):
+        links = node.get("links")
+        if isinstance(links, dict):
+            for rel, link in links.items():
+                for item in link if isinstance(link, list) else [link]:
+                    href = item.get("href") if isinstance(item, dict) else None
+                    if href and href.startswith(base + "/2.0/") and rel not in ACTION_LINKS:
+                        found.setdefault(href, rel)
+        for value in node.values():
+            api_links(value, base, found)
+    elif isinstance(node, list):
+        for value in node:
+            api_links(value, base, found)
+
+
+def spec_scopes(operation):
+    legacy = [scope for entry in operation.get("security", []) for scope in entry.get("oauth2", [])]
+    granular = [scope for entry in operation.get("x-atlassian-oauth2-scopes", [])[:1] for scope in entry.get("scopes", [])]
+    return legacy, granular
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binary", help="path to the bbs-mock executable")
@@ -201,8 +287,31 @@ def main():
     routes = subprocess.run([args.binary, "--list-routes"], capture_output=True, text=True, check=True).stdout
     get_patterns = [line.split("\t")[0].split(" ", 1)[1] for line in routes.splitlines() if line.startswith("GET ")]
 
+    # Every served route is a real operation, with the document's scopes.
+    served = set()
+    scope_failures = 0
+    for line in routes.splitlines():
+        operation_name, legacy, granular = (line.split("\t") + ["", ""])[:3]
+        method, pattern = operation_name.split(" ", 1)
+        served.add((method.lower(), normalise(pattern)))
+        operation = spec_paths.get(normalise(pattern), {}).get(method.lower())
+        if operation is None:
+            print(f"FAIL {operation_name}: no such operation in the OpenAPI document")
+            scope_failures += 1
+            continue
+        want_legacy, want_granular = spec_scopes(operation)
+        got_granular = [scope for scope in granular.split(",") if scope]
+        if (legacy and legacy not in want_legacy) or (not legacy and want_legacy) or sorted(got_granular) != sorted(want_granular):
+            print(f"FAIL {operation_name}: scopes {legacy or '-'} / {got_granular}, document {want_legacy} / {want_granular}")
+            scope_failures += 1
+    unserved = sorted(f"{method.upper()} {path}" for path, operations in spec_paths.items() for method in operations
+                      if method in ("get", "post", "put", "delete", "patch") and (method, path) not in served)
+    total = len(served) + len(unserved)
+    print(f"routes: {len(served)} served, {len(unserved)} of the document's {total} operations answered with 501")
+
     mock = Mock(args.binary)
-    passed, failed = 0, 0
+    passed, failed = 0, scope_failures
+    links = {}
     try:
         values = samples(mock)
         for pattern in get_patterns:
@@ -236,6 +345,7 @@ def main():
                 for error in validator.iter_errors(document)
             ]
             check_links(document, mock.base, "body", problems)
+            api_links(document, mock.base, links)
             if problems:
                 print(f"FAIL {label} ({schema.get('$ref', 'inline schema')}):")
                 for problem in problems[:15]:
@@ -244,6 +354,15 @@ def main():
             else:
                 print(f"PASS {label} ({schema.get('$ref', 'inline schema').split('/')[-1]})")
                 passed += 1
+        # Every API link the mock emitted leads to something on the mock itself.
+        for href, rel in sorted(links.items()):
+            status, _, body = mock.get(href[len(mock.base):])
+            if status == 200:
+                passed += 1
+            else:
+                print(f"FAIL link {rel} {href}: {status} {body[:200]!r}")
+                failed += 1
+        print(f"links: {len(links)} distinct API links followed")
     finally:
         mock.stop()
     print(f"conformance: {passed} passed, {failed} failed")

@@ -87,6 +87,11 @@ public struct GitSmartHTTP: Sendable {
         } catch {
             return .text("bbs-mock could not prepare the repository: \(error)\n", status: 500)
         }
+        if isPush, target.endpoint == "git-receive-pack", let denial = restrictionDenial(request, access: access, service: service) {
+            var response = MockResponse.text(denial + "\n", status: 403)
+            response.setHeader("X-BBS-Mock-Branch-Restriction", "refused")
+            return response
+        }
         do {
             let response = try runBackend(request, target: target, access: access, remoteAddress: remoteAddress)
             if isPush, target.endpoint == "git-receive-pack", response.status == 200 {
@@ -155,6 +160,48 @@ public struct GitSmartHTTP: Sendable {
         default:
             throw Refusal(response: .text("This repository is held in memory only and cannot be served over git.\n", status: 501))
         }
+    }
+
+    /// Branch restrictions for a push, decided from the ref updates at the head of the request (pkt-lines
+    /// `old new refname`), before git sees the pack. A rewrite of history cannot be told apart here (the
+    /// new commits are still in the pack), so `force` rules are enforced on REST writes only.
+    private func restrictionDenial(_ request: MockRequest, access: Access, service: MockService) -> String? {
+        guard request.header("content-encoding") == nil else { return nil }
+        let actor = service.authenticator.authenticate(authorization: request.header("authorization"))
+        var actorUUID: String?
+        if case .authenticated(let credential) = actor { actorUUID = credential.account.uuid }
+        return service.withState { state -> String? in
+            guard state.enforceBranchRestrictions else { return nil }
+            for command in Self.refUpdates(request.body) where command.ref.hasPrefix("refs/heads/") {
+                let branch = String(command.ref.dropFirst("refs/heads/".count))
+                let zero = String(repeating: "0", count: 40)
+                let update: RestrictionEnforcement.Update =
+                    command.new == zero ? .delete : command.old == zero ? .create : .move
+                if let denial = RestrictionEnforcement.pushDenial(
+                    branch: branch, update: update, actor: actorUUID, in: access.repository)
+                {
+                    return denial
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The `old new ref` commands of a receive-pack request, up to the flush packet.
+    static func refUpdates(_ body: Data) -> [(old: String, new: String, ref: String)] {
+        var commands: [(old: String, new: String, ref: String)] = []
+        var cursor = body.startIndex
+        while body.distance(from: cursor, to: body.endIndex) >= 4,
+            let length = Int(String(decoding: body[cursor..<cursor + 4], as: UTF8.self), radix: 16), length >= 4
+        {
+            guard body.distance(from: cursor, to: body.endIndex) >= length else { break }
+            var line = String(decoding: body[(cursor + 4)..<(cursor + length)], as: UTF8.self)
+            if let nul = line.firstIndex(of: "\0") { line = String(line[..<nul]) }
+            let parts = line.trimmingCharacters(in: .newlines).split(separator: " ").map(String.init)
+            if parts.count == 3 { commands.append((parts[0], parts[1], parts[2])) }
+            cursor += length
+        }
+        return commands
     }
 
     static func unauthorized(_ text: String) -> MockResponse {

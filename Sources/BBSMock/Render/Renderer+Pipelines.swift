@@ -25,7 +25,7 @@ extension Renderer {
             ("build_number", .int(pipeline.buildNumber)),
             ("run_number", 1),
             ("creator", account(uuid: pipeline.creatorUUID)),
-            ("created_on", .string(Timestamps.objectStyle(pipeline.createdOn))),
+            ("created_on", .string(Timestamps.pipelineStyle(pipeline.createdOn))),
             ("target", [
                 "type": "pipeline_ref_target",
                 "ref_type": .string(pipeline.refType),
@@ -45,7 +45,7 @@ extension Renderer {
             ("links", ["self": link(self_), "steps": link(self_ + "/steps/")]),
         ])
         if let completedOn = pipeline.completedOn {
-            object["completed_on"] = .string(Timestamps.objectStyle(completedOn))
+            object["completed_on"] = .string(Timestamps.pipelineStyle(completedOn))
         }
         return .object(object)
     }
