@@ -57,7 +57,7 @@ final class ReachPipelinesAndContentTests: MockServerTestCase {
     }
 
     func testAFaultMakesTheTriggeredPipelineFail() throws {
-        XCTAssertEqual(try control("POST", "/faults", json: ["route": "POST /2.0/repositories/acme/api/pipelines$", "fault": "pipeline_failed"]).status, 200)
+        XCTAssertEqual(try control("POST", "/faults", json: ["route": "POST /2.0/repositories/acme/api/pipelines$", "fault": "pipeline_failed"]).status, 201)
         let uuid = escaped(try XCTUnwrap(try trigger()["uuid"] as? String))
         var result: String?
         for _ in 0..<5 {

@@ -8,7 +8,8 @@ GET route with sample parameters from the default data set, and validates each 2
 response schema the OpenAPI document gives for that operation ($ref resolved). It also checks that every
 `links.*.href` is an absolute URL pointing back at the mock.
 
-Three relaxations, because the published document is stricter than Bitbucket's real responses:
+Four relaxations, because the published document is stricter than Bitbucket's real responses:
+  * explicit nulls are dropped before validation (Bitbucket sends `null` for unset optional fields);
   * `additionalProperties: false` is ignored (real bodies carry fields the document omits, such as
     `links.branches` on a repository);
   * `discriminator` is ignored (jsonschema does not implement it; `type` is still checked as a string);
@@ -76,6 +77,17 @@ def relax(node):
     elif isinstance(node, list):
         for value in node:
             relax(value)
+
+
+def drop_nulls(node):
+    """The body without explicit nulls: Bitbucket sends `null` for unset optional fields
+    (`merge_commit`, `closed_by`, a participant's `state`, a rule's `value`, `parent`), which the
+    document types as objects or strings; nulls are compared in compare_real.py instead."""
+    if isinstance(node, dict):
+        return {key: drop_nulls(value) for key, value in node.items() if value is not None}
+    if isinstance(node, list):
+        return [drop_nulls(value) for value in node]
+    return node
 
 
 def normalise(path):
@@ -157,6 +169,7 @@ def samples(mock):
     mock.create("POST", f"{base}/downloads", upload, f"multipart/form-data; boundary={boundary}")
     workspace_hook = mock.create("POST", "/2.0/workspaces/acme/hooks", {"url": "https://example.com/h", "events": ["repo:push"]})
     workspace_variable = mock.create("POST", "/2.0/workspaces/acme/pipelines-config/variables", {"key": "SAMPLE", "value": "1"})
+    commit_comment = mock.create("POST", f"{base}/commit/{branch['target']['hash']}/comments", {"content": {"raw": "Nice"}})
     hook = mock.get_json(f"{base}/hooks")["values"][0]
     step = mock.get_json(f"{base}/pipelines/{quote(pipeline['uuid'])}/steps")["values"][0]
     variable = mock.get_json(f"{base}/pipelines_config/variables")["values"][0]
@@ -184,6 +197,7 @@ def samples(mock):
         "annotationId": "sample-annotation",
         "filename": "sample.txt",
         "task_id": str(task["id"]),
+        "_commit_comment_id": str(commit_comment["id"]),
         "workspace": "acme",
         "repo_slug": "api",
         "name": branch["name"],
@@ -211,11 +225,15 @@ def concrete(pattern, values):
                 parts.append(values["_tag"])
             elif pattern.startswith("/2.0/workspaces/{workspace}/") and "_workspace_" + name in values:
                 parts.append(values["_workspace_" + name])
+            elif "/commit/{commit}/comments/" in pattern and name == "comment_id":
+                parts.append(values["_commit_comment_id"])
             else:
                 parts.append(values[name])
         else:
             parts.append(part)
     path = "/" + "/".join(parts)
+    if "/filehistory/" in pattern:
+        return path + "README.md"
     return path + "/" if pattern.endswith("{path*}") else path
 
 
@@ -256,6 +274,15 @@ def api_links(node, base, found):
     elif isinstance(node, list):
         for value in node:
             api_links(value, base, found)
+
+
+# Served routes whose scopes differ from the document's on purpose.
+KNOWN_SCOPE_DEVIATIONS = {
+    "GET /2.0/workspaces/{workspace}":
+        "the document names no OAuth scope here; the mock asks `account`, as for GET /workspaces",
+    "POST /2.0/repositories/{workspace}/{repo_slug}/pipelines":
+        "the document asks only `pipeline`; Bitbucket's scope guide (and bbs's docs) say running a pipeline needs pipeline:write",
+}
 
 
 def spec_scopes(operation):
@@ -301,6 +328,9 @@ def main():
             continue
         want_legacy, want_granular = spec_scopes(operation)
         got_granular = [scope for scope in granular.split(",") if scope]
+        if operation_name in KNOWN_SCOPE_DEVIATIONS:
+            print(f"DEVIATION {operation_name}: {KNOWN_SCOPE_DEVIATIONS[operation_name]}")
+            continue
         if (legacy and legacy not in want_legacy) or (not legacy and want_legacy) or sorted(got_granular) != sorted(want_granular):
             print(f"FAIL {operation_name}: scopes {legacy or '-'} / {got_granular}, document {want_legacy} / {want_granular}")
             scope_failures += 1
@@ -342,7 +372,7 @@ def main():
             validator = jsonschema.Draft7Validator(root)
             problems = [
                 f"{'/'.join(str(p) for p in error.absolute_path) or '<root>'}: {error.message[:200]}"
-                for error in validator.iter_errors(document)
+                for error in validator.iter_errors(drop_nulls(document))
             ]
             check_links(document, mock.base, "body", problems)
             api_links(document, mock.base, links)

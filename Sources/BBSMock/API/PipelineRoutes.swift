@@ -13,6 +13,7 @@ enum PipelineRoutes {
                 throw APIError.badRequest("Pipeline is already completed", detail: "Only a pending or running pipeline can be stopped.")
             }
             repository.pipelines[index].status = .completed(result: "STOPPED")
+            repository.pipelines[index].terminatorUUID = try context.actor().uuid
             repository.pipelines[index].completedOn = context.now
             repository.pipelines[index].readsUntilDone = nil
             return .noContent()

@@ -54,10 +54,14 @@ struct RestAPI {
             throw Authenticator.unauthorized(kind)
         case .anonymous:
             if route.anonymous { return nil }
-            if route.publicRepositoryRead,
-                let repository = state.repository(parameters["workspace"] ?? "", parameters["repo_slug"] ?? ""),
-                !repository.isPrivate
-            {
+            if route.publicRepositoryRead {
+                // Bitbucket does not say whether a private repository exists: without credentials it
+                // reads as missing.
+                guard let repository = state.repository(parameters["workspace"] ?? "", parameters["repo_slug"] ?? ""),
+                    !repository.isPrivate
+                else {
+                    throw APIError.repositoryNotFound
+                }
                 return nil
             }
             throw Authenticator.unauthorized(nil)

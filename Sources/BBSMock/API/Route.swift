@@ -15,11 +15,15 @@ struct Route {
 
         let text: String
         let segments: [Segment]
+        /// `{name*}` matches zero segments too (`/src/{commit}/` lists the root); the OpenAPI document's
+        /// parameters always name something.
+        let restMayBeEmpty: Bool
 
-        /// `restParameters` names parameters that take the rest of the path when they end the pattern,
-        /// for templates written without `*` (the OpenAPI document's).
+        /// `restParameters` names parameters that take the rest of the path (one or more segments) when
+        /// they end the pattern, for templates written without `*` (the OpenAPI document's).
         init(_ text: String, restParameters: Set<String> = []) {
             self.text = text
+            self.restMayBeEmpty = restParameters.isEmpty
             let parts = text.split(separator: "/")
             self.segments = parts.enumerated().map { index, part in
                 if part.hasPrefix("{") && part.hasSuffix("*}") { return .rest(String(part.dropFirst().dropLast(2))) }
@@ -45,6 +49,7 @@ struct Route {
                     parameters[name] = path[index]
                     index += 1
                 case .rest(let name):
+                    guard restMayBeEmpty || index < path.count else { return nil }
                     parameters[name] = path[index...].joined(separator: "/")
                     index = path.count
                 }

@@ -7,7 +7,33 @@ enum SourceRoutes {
         Route("GET", base + "/src", scope: .repository, publicRepositoryRead: true, redirectToMainBranch),
         Route("POST", base + "/src", scope: .repositoryWriteOnly, SourceWrites.commit),
         Route("GET", base + "/src/{commit}/{path*}", scope: .repository, publicRepositoryRead: true, browse),
+        Route("GET", base + "/filehistory/{commit}/{path*}", scope: .repository, publicRepositoryRead: true, history),
     ]
+
+    /// The commits, newest first, that changed the file at `path` in the history of `{commit}`: one
+    /// `commit_file` per commit, as a file's `links.history` promises.
+    static func history(_ context: RouteContext) throws -> MockResponse {
+        let repository = try context.repository()
+        let (hash, path) = try revisionAndPath(context, in: repository)
+        let content = repository.content
+        guard case .file? = try content.lookup(path, at: hash) else {
+            throw APIError.notFound("No such file: \(path)")
+        }
+        var changes: [(commit: String, size: Int)] = []
+        for commit in try content.log(include: [hash], exclude: []) {
+            guard case .file(let data)? = try content.lookup(path, at: commit.hash) else { continue }
+            let before = try commit.parents.first.flatMap { try content.lookup(path, at: $0) }
+            if before != .file(data) { changes.append((commit.hash, data.count)) }
+        }
+        return context.json(try Pagination(context.request, defaultLength: 50).numberedPage(of: changes) { change in
+            // The document types a history entry's `attributes` as one string, unlike `src`'s list; leave it out.
+            guard case .object(var entry) = context.renderer.treeEntry(
+                TreeEntryInfo(path: path, kind: .file(size: change.size)), at: change.commit, in: repository)
+            else { return .null }
+            entry["attributes"] = nil
+            return .object(entry)
+        })
+    }
 
     /// `{commit}` and the path, where the commit may be a branch name with `/` sent unescaped
     /// (`/src/feature/x/README.md`): the longest leading run of segments that names a ref wins, as on

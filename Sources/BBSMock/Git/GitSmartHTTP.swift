@@ -88,9 +88,7 @@ public struct GitSmartHTTP: Sendable {
             return .text("bbs-mock could not prepare the repository: \(error)\n", status: 500)
         }
         if isPush, target.endpoint == "git-receive-pack", let denial = restrictionDenial(request, access: access, service: service) {
-            var response = MockResponse.text(denial + "\n", status: 403)
-            response.setHeader("X-BBS-Mock-Branch-Restriction", "refused")
-            return response
+            return Self.refusedPush(request.body, reason: denial)
         }
         do {
             let response = try runBackend(request, target: target, access: access, remoteAddress: remoteAddress)
@@ -185,6 +183,46 @@ public struct GitSmartHTTP: Sendable {
             }
             return nil
         }
+    }
+
+    /// A receive-pack answer that refuses every ref of the push, the way a pre-receive hook on Bitbucket
+    /// does: git prints `remote: REASON` and `! [remote rejected] main -> main (REASON)`.
+    static func refusedPush(_ body: Data, reason: String) -> MockResponse {
+        let commands = refUpdates(body)
+        let capabilities = firstLineCapabilities(body)
+        func packet(_ payload: Data) -> Data { Data(String(format: "%04x", payload.count + 4).utf8) + payload }
+        var report = packet(Data("unpack ok\n".utf8))
+        for command in commands {
+            report += packet(Data("ng \(command.ref) \(reason)\n".utf8))
+        }
+        report += Data("0000".utf8)
+        var body = Data()
+        if capabilities.contains("side-band-64k") || capabilities.contains("side-band") {
+            body += packet(Data([2]) + Data("\(reason)\n".utf8))
+            var offset = 0
+            while offset < report.count {
+                let end = min(offset + 900, report.count)
+                body += packet(Data([1]) + report[offset..<end])
+                offset = end
+            }
+            body += Data("0000".utf8)
+        } else {
+            body = report
+        }
+        var response = MockResponse(status: 200, body: body)
+        response.setHeader("Content-Type", "application/x-git-receive-pack-result")
+        response.setHeader("Cache-Control", "no-cache")
+        return response
+    }
+
+    /// The capabilities after the NUL of the first command line.
+    static func firstLineCapabilities(_ body: Data) -> Set<String> {
+        guard body.count > 4, let length = Int(String(decoding: body.prefix(4), as: UTF8.self), radix: 16),
+            length > 4, length <= body.count
+        else { return [] }
+        let line = String(decoding: body[body.startIndex + 4..<body.startIndex + length], as: UTF8.self)
+        guard let nul = line.firstIndex(of: "\0") else { return [] }
+        return Set(line[line.index(after: nul)...].trimmingCharacters(in: .newlines).split(separator: " ").map(String.init))
     }
 
     /// The `old new ref` commands of a receive-pack request, up to the flush packet.

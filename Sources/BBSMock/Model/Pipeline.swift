@@ -40,4 +40,6 @@ public struct MockPipeline: Equatable, Sendable {
     public var finalResult = "SUCCESSFUL"
     /// When the pipeline left PENDING.
     public var startedOn: Date?
+    /// Who stopped the pipeline through `stopPipeline`.
+    public var terminatorUUID: String?
 }

@@ -12,9 +12,11 @@ extension Renderer {
             state["stage"] = ["name": "RUNNING", "type": "pipeline_state_in_progress_running"]
         case .completed(let result):
             state["type"] = "pipeline_state_completed"
-            state["result"] = [
-                "name": .string(result), "type": .string("pipeline_state_completed_\(result.lowercased())"),
-            ]
+            var resultObject = JSONObject([
+                ("name", .string(result)), ("type", .string("pipeline_state_completed_\(result.lowercased())")),
+            ])
+            if let terminator = pipeline.terminatorUUID { resultObject["terminator"] = account(uuid: terminator) }
+            state["result"] = .object(resultObject)
         }
         let selectorType = pipeline.refType == "tag" ? "tags" : "branches"
         var object = JSONObject([

@@ -9,6 +9,8 @@ extension Renderer {
         var object = JSONObject([
             ("branch", [
                 "name": .string(branch),
+                "links": [:],
+                "sync_strategies": ["merge_commit", "rebase"],
                 "merge_strategies": .array(MergeStrategy.allCases.prefix(3).map { .string($0.rawValue) }),
                 "default_merge_strategy": "merge_commit",
             ])
@@ -77,6 +79,7 @@ extension Renderer {
             "type": "pullrequest",
             "id": .int(pullRequest.id),
             "title": .string(pullRequest.title),
+            "draft": .bool(pullRequest.draft),
             "links": [
                 "self": link(pullRequestAPI(pullRequest, in: repository)),
                 "html": link("\(repositoryHTML(repository))/pull-requests/\(pullRequest.id)"),
