@@ -163,6 +163,20 @@ final class ReachPipelinesAndContentTests: MockServerTestCase {
         XCTAssertEqual(try client.get("\(repo)/downloads/build.txt").status, 404)
 
         XCTAssertEqual(try values("\(repo)/forks").count, 0)
+        let forked = try client.request("POST", "\(repo)/forks", json: ["name": "api-fork"])
+        XCTAssertEqual(forked.status, 201, forked.text)
+        XCTAssertEqual(((try forked.json())["parent"] as? [String: Any])?["full_name"] as? String, "acme/api")
+        XCTAssertEqual(try values("\(repo)/forks").compactMap { $0["full_name"] as? String }, ["acme/api-fork"])
+        func heads(_ path: String) throws -> [String: String] {
+            var result: [String: String] = [:]
+            for branch in try values("\(path)/refs/branches?pagelen=100") {
+                result[branch["name"] as? String ?? ""] = (branch["target"] as? [String: Any])?["hash"] as? String
+            }
+            return result
+        }
+        XCTAssertEqual(try heads("/2.0/repositories/acme/api-fork"), try heads(repo), "a fork has the same commits")
+        XCTAssertTrue(try client.getJSON(repo)["parent"] is NSNull)
+        XCTAssertEqual(try client.request("POST", "\(repo)/forks", json: ["name": "api-fork"]).status, 400)
         let model = try client.getJSON("\(repo)/branching-model")
         XCTAssertEqual((model["development"] as? [String: Any])?["name"] as? String, "main")
         XCTAssertEqual((model["branch_types"] as? [[String: Any]])?.first?["prefix"] as? String, "feature/")

@@ -73,7 +73,58 @@ enum RepositorySettingsRoutes {
             let forks = context.state.repositories.filter { $0.parentFullName == repository.fullName }
             return context.json(try Pagination(context.request).numberedPage(of: forks, render: context.renderer.repository))
         },
+        Route("POST", base + "/forks", scope: .repositoryWriteRead, fork),
     ]
+
+    /// A copy of the repository (same commits and hashes, branches and tags) in `workspace.slug` (default:
+    /// the same workspace) named `name` (default: the same name, so another workspace is then needed).
+    static func fork(_ context: RouteContext) throws -> MockResponse {
+        let source = try context.repository()
+        let body = try context.jsonBody()
+        let workspaceSlug = body.value(atPath: "workspace.slug")?.stringValue ?? source.workspace
+        guard let workspace = context.state.workspace(workspaceSlug) else {
+            throw APIError(400, "Bad request", detail: "workspace: No workspace with identifier '\(workspaceSlug)'.",
+                fields: JSONObject([("workspace", .array([.string("No workspace with identifier '\(workspaceSlug)'.")]))]))
+        }
+        let name = body["name"]?.stringValue ?? source.name
+        let slug = name.lowercased().map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "-" }.reduce(into: "") { $0.append($1) }
+        if source.forkPolicy == "no_forks" { throw APIError.badRequest("Forking is disabled for this repository.") }
+        if context.state.repository(workspace.slug, slug) != nil {
+            throw APIError(400, "Bad request", detail: "name: Repository with this Slug and Owner already exists.",
+                fields: JSONObject([("name", ["Repository with this Slug and Owner already exists."])]))
+        }
+        let fork = MockRepository(
+            workspace: workspace.slug, slug: slug, name: name, description: body["description"]?.stringValue ?? source.description,
+            isPrivate: body["is_private"]?.boolValue ?? source.isPrivate, projectKey: workspace.project(key: source.projectKey ?? "")?.key
+                ?? workspace.projects.first?.key,
+            language: source.language, mainBranch: source.mainBranch, createdOn: context.now, content: context.state.contentFactory())
+        try copyHistory(from: source.content, to: fork.content)
+        fork.parentFullName = source.fullName
+        context.state.repositories.append(fork)
+        var response = context.json(context.renderer.repository(fork), status: 201)
+        response.setHeader("Location", context.renderer.repositoryAPI(fork))
+        return response
+    }
+
+    /// Replays every commit, oldest first, with the same parents, people, dates and trees, so the hashes
+    /// come out the same; then the branches and tags.
+    static func copyHistory(from source: any RepositoryContentSource, to target: any RepositoryContentSource) throws {
+        for commit in try source.log(include: [], exclude: []).reversed() {
+            let files = try source.snapshot(at: commit.hash)
+            let base = try commit.parents.first.map { try source.snapshot(at: $0) } ?? [:]
+            var changes: [String: Data?] = [:]
+            for (path, data) in files where base[path] != data { changes[path] = data }
+            for path in base.keys where files[path] == nil { changes[path] = .some(nil) }
+            let written = try target.writeCommit(CommitDraft(
+                parents: commit.parents, message: commit.message, author: commit.author, committer: commit.committer,
+                changes: changes))
+            guard written.hash == commit.hash else {
+                throw ContentError.invalid("copying \(commit.hash) gave \(written.hash)")
+            }
+        }
+        for branch in try source.branches() { try target.setBranch(branch.name, to: branch.target) }
+        for tag in try source.tags() { try target.setTag(tag) }
+    }
 
     static func defaultReviewer(_ context: RouteContext) throws -> (MockRepository, MockAccount) {
         let repository = try context.repository()
