@@ -55,5 +55,12 @@ final class RestrictionEnforcementTests: MockServerTestCase {
         // Another branch is fine, and alice (exempt) may push to main.
         try git.ok(["push", "--quiet", "origin", "HEAD:refs/heads/topic"], in: checkout, secret: "test-token")
         try git.ok(["push", "--quiet", "origin", "main"], in: checkout, secret: "alice-secret", user: "alice")
+        // Even alice may not rewrite main: the force rule applies to everyone.
+        try git.ok(["commit", "--quiet", "--amend", "-m", "More, reworded"], in: checkout)
+        let forced = try git.run(["push", "--quiet", "--force", "origin", "main"], in: checkout, secret: "alice-secret", user: "alice")
+        XCTAssertNotEqual(forced.status, 0)
+        XCTAssertTrue(forced.output.contains("You can't force push to the branch main"), forced.output)
+        // topic has no force rule: rewriting it is fine.
+        try git.ok(["push", "--quiet", "--force", "origin", "HEAD:refs/heads/topic"], in: checkout, secret: "test-token")
     }
 }

@@ -162,14 +162,16 @@ public struct GitSmartHTTP: Sendable {
 
     /// Branch restrictions for a push, decided from the ref updates at the head of the request (pkt-lines
     /// `old new refname`), before git sees the pack. A rewrite of history cannot be told apart here (the
-    /// new commits are still in the pack), so `force` rules are enforced on REST writes only.
+    /// new commits are still in the pack), so `force` rules go to the repository's pre-receive hook
+    /// (`ForcePushGuard`), which git runs once the pack is in.
     private func restrictionDenial(_ request: MockRequest, access: Access, service: MockService) -> String? {
-        guard request.header("content-encoding") == nil else { return nil }
         let actor = service.authenticator.authenticate(authorization: request.header("authorization"))
         var actorUUID: String?
         if case .authenticated(let credential) = actor { actorUUID = credential.account.uuid }
         return service.withState { state -> String? in
-            guard state.enforceBranchRestrictions else { return nil }
+            ForcePushGuard.writePatterns(
+                state.enforceBranchRestrictions ? ForcePushGuard.patterns(for: access.repository) : [], in: access.directory)
+            guard state.enforceBranchRestrictions, request.header("content-encoding") == nil else { return nil }
             for command in Self.refUpdates(request.body) where command.ref.hasPrefix("refs/heads/") {
                 let branch = String(command.ref.dropFirst("refs/heads/".count))
                 let zero = String(repeating: "0", count: 40)

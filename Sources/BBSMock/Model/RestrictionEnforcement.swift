@@ -7,9 +7,9 @@ import Darwin
 #endif
 
 /// The branch restrictions Bitbucket enforces, applied where the mock changes branches: `push` and
-/// `delete` on git pushes and REST writes (`POST /src`, branch deletion), `force` where the mock can tell
-/// a rewrite (REST writes), and the merge checks `require_approvals_to_merge` and
-/// `require_passing_builds_to_merge` on pull request merges.
+/// `delete` on git pushes and REST writes (`POST /src`, branch deletion), `force` on git pushes (see
+/// `ForcePushGuard`; REST writes never rewrite history), and the merge checks
+/// `require_approvals_to_merge`, `require_passing_builds_to_merge` and `restrict_merges`.
 ///
 /// Exempt users are honoured; exempt groups are not (the mock has no group membership), so a rule that
 /// names only groups still refuses everyone.
@@ -28,16 +28,13 @@ enum RestrictionEnforcement {
     }
 
     enum Update {
-        case create, move, forcedMove, delete
+        case create, move, delete
     }
 
     /// Why `actor` may not make this change to `branch`, in Bitbucket's words; nil when allowed.
     static func pushDenial(branch: String, update: Update, actor: String?, in repository: MockRepository) -> String? {
         if update == .delete, !rules("delete", branch: branch, in: repository).isEmpty {
             return "You can't delete the branch \(branch) because it is protected by a branch restriction."
-        }
-        if update == .forcedMove, !rules("force", branch: branch, in: repository).isEmpty {
-            return "You can't force push to the branch \(branch) because it is protected by a branch restriction."
         }
         if rules("push", branch: branch, in: repository).contains(where: { !isExempt(actor, from: $0) }) {
             return "You don't have permission to push to the branch \(branch): it is restricted by a branch restriction."
