@@ -8,12 +8,15 @@ enum PullRequestActions {
         guard let title = body["title"]?.stringValue, !title.isEmpty else {
             throw APIError.fieldRequired("title", detail: "A pull request needs a title.")
         }
-        guard let source = body.value(atPath: "source.branch.name")?.stringValue,
-            try repository.content.branch(named: source) != nil
-        else {
+        guard let source = body.value(atPath: "source.branch.name")?.stringValue else {
             throw APIError(
                 400, "Bad request", detail: "You must specify a valid source branch when creating a pull request.",
                 fields: JSONObject([("source", ["This field is required."])]))
+        }
+        guard try repository.content.branch(named: source) != nil else {
+            // Bitbucket's own wording for a source branch that does not exist.
+            throw APIError(400, "source: branch not found: \(source)",
+                fields: JSONObject([("source", .array([.string("branch not found: \(source)")]))]))
         }
         let destination = body.value(atPath: "destination.branch.name")?.stringValue ?? repository.mainBranch
         guard try repository.content.branch(named: destination) != nil else {
