@@ -81,9 +81,11 @@ public final class MockService: @unchecked Sendable {
                 break
             }
         }
-        var response = lock.withLock { api.handle(request, state: state, now: now) }
+        var response = lock.withLock { api.handle(request, state: state, now: now, fault: fault?.kind) }
         if let fault { FaultShaping.apply(fault, to: &response, request: request) }
-        requestLog.complete(sequence, status: response.status, fault: fault?.kind.name)
+        requestLog.complete(
+            sequence, status: response.status, fault: fault?.kind.name,
+            notImplemented: response.header(RestAPI.notImplementedHeader))
         if let fault, fault.kind == .delay {
             return .respondAfter(milliseconds: fault.delayMilliseconds, response)
         }

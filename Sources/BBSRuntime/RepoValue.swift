@@ -27,7 +27,8 @@ final class RepoValue: HostObject {
     override var displayText: String { "repo(\(fullName))" }
     override var jsonValue: Value? { .string(fullName) }
     override var memberNames: [String] {
-        ["workspace", "slug", "full_name", "api_path", "clone_url", "info", "branches", "tags", "commits", "prs"]
+        ["workspace", "slug", "full_name", "api_path", "clone_url", "info", "branches", "tags", "commits", "prs",
+         "hooks", "default_reviewers"]
     }
 
     override func member(_ name: String) -> Value? {
@@ -42,7 +43,8 @@ final class RepoValue: HostObject {
     }
 
     override func callMethod(_ name: String, _ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value? {
-        let listings = ["branches": "/refs/branches", "tags": "/refs/tags", "commits": "/commits"]
+        let listings = ["branches": "/refs/branches", "tags": "/refs/tags", "commits": "/commits", "hooks": "/hooks",
+                        "default_reviewers": "/default-reviewers"]
         guard name == "info" || name == "prs" || listings[name] != nil else { return nil }
         let callee = "repo.\(name)"
         guard let client else { throw ScriptError.runtime(.configuration, "\(callee): no API client") }

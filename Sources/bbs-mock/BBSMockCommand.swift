@@ -50,6 +50,9 @@ struct BBSMockCommand: AsyncParsableCommand {
     @Flag(help: "Do not serve git; repositories live in memory only.")
     var noGit = false
 
+    @Flag(help: "Refuse pushes and merges that the repositories' branch restrictions forbid, as Bitbucket does.")
+    var enforceBranchRestrictions = false
+
     @Flag(help: "Print the default fixture (a starting point for --fixture) and exit.")
     var printDefaultFixture = false
 
@@ -87,11 +90,14 @@ struct BBSMockCommand: AsyncParsableCommand {
             return InMemoryContentSource()
         }
         let fixtureURL = fixture.map { URL(fileURLWithPath: $0) }
+        let enforce = enforceBranchRestrictions
         let configuration = MockService.Configuration(credentials: credentials) { () throws -> MockState in
             // A reset (and the start) begins with no repositories on disk; each is written on first git use.
             store?.clear()
-            if let fixtureURL { return try MockService.Configuration.fixtureState(fixtureURL, contentFactory: contentFactory) }
-            return try MockService.Configuration.defaultState(contentFactory: contentFactory)
+            let state = try fixtureURL.map { try MockService.Configuration.fixtureState($0, contentFactory: contentFactory) }
+                ?? MockService.Configuration.defaultState(contentFactory: contentFactory)
+            if enforce { state.enforceBranchRestrictions = true }
+            return state
         }
         let service: MockService
         do {

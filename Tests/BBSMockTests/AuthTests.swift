@@ -85,7 +85,12 @@ final class AuthTests: MockServerTestCase {
         let anonymous = TestClient(baseURL: server.baseURL, token: nil)
         XCTAssertEqual(try anonymous.get("/2.0/repositories/acme/web").status, 200)
         XCTAssertEqual(try anonymous.get("/2.0/repositories/acme/web/refs/branches").status, 200)
-        XCTAssertEqual(try anonymous.get("/2.0/repositories/acme/api").status, 401)
+        // A private repository reads as missing without credentials, as on Bitbucket.
+        let hidden = try anonymous.get("/2.0/repositories/acme/api")
+        XCTAssertEqual(hidden.status, 404)
+        let missing = try anonymous.get("/2.0/repositories/acme/no-such-repo")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertEqual(hidden.text, missing.text, "a private repository and a missing one look the same")
         let write = try anonymous.request("POST", "/2.0/repositories/acme/web/refs/branches", json: ["name": "x", "target": ["hash": "main"]])
         XCTAssertEqual(write.status, 401)
     }

@@ -122,8 +122,9 @@ final class TestClient {
     ) throws -> HTTPResult {
         var target = pathOrURL
         if target.hasPrefix("http") {
-            guard let url = URL(string: target) else { throw MockProcessError("bad URL \(target)") }
-            target = url.path + (url.query.map { "?" + $0 } ?? "")
+            // Keep the path as sent: a link such as `diff/ws/repo:a%0Db` must not be decoded.
+            guard let parts = URLComponents(string: target) else { throw MockProcessError("bad URL \(target)") }
+            target = parts.percentEncodedPath + (parts.percentEncodedQuery.map { "?" + $0 } ?? "")
         }
         var allHeaders = headers
         if let authorization { allHeaders["Authorization"] = authorization }

@@ -77,6 +77,11 @@ final class WriteTests: MockServerTestCase {
             (try missingSource.json()["error"] as? [String: Any])?["detail"] as? String,
             "You must specify a valid source branch when creating a pull request.")
         XCTAssertEqual(try client.get("\(repo)/pullrequests/999").status, 404)
+        let unknownSource = try client.request("POST", "\(repo)/pullrequests", json: ["title": "x", "source": ["branch": ["name": "dummy"]]])
+        XCTAssertEqual(unknownSource.status, 400)
+        let error = try unknownSource.json()["error"] as? [String: Any]
+        XCTAssertEqual(error?["message"] as? String, "source: branch not found: dummy")
+        XCTAssertEqual((error?["fields"] as? [String: [String]])?["source"], ["branch not found: dummy"])
     }
 
     func testRepositoryCreateAndDelete() throws {

@@ -7,6 +7,17 @@ enum PipelineRoutes {
         Route("GET", base, scope: .pipeline, publicRepositoryRead: true, list),
         Route("POST", base, scope: .pipelineWrite, trigger),
         Route("GET", base + "/{pipeline_uuid}", scope: .pipeline, publicRepositoryRead: true, get),
+        Route("POST", base + "/{pipeline_uuid}/stopPipeline", scope: .pipelineStop) { context in
+            let (repository, index) = try find(context)
+            guard repository.pipelines[index].status.name != "COMPLETED" else {
+                throw APIError.badRequest("Pipeline is already completed", detail: "Only a pending or running pipeline can be stopped.")
+            }
+            repository.pipelines[index].status = .completed(result: "STOPPED")
+            repository.pipelines[index].terminatorUUID = try context.actor().uuid
+            repository.pipelines[index].completedOn = context.now
+            repository.pipelines[index].readsUntilDone = nil
+            return .noContent()
+        },
     ]
 
     /// Oldest first, as Bitbucket lists pipelines unless `sort=-created_on` is given; the documented
@@ -30,7 +41,7 @@ enum PipelineRoutes {
         return context.json(try Pagination(request).numberedPage(of: pipelines) { context.renderer.pipeline($0, in: repository) })
     }
 
-    static func get(_ context: RouteContext) throws -> MockResponse {
+    static func find(_ context: RouteContext) throws -> (MockRepository, Int) {
         let repository = try context.repository()
         let wanted = context.parameter("pipeline_uuid").trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
         guard let index = repository.pipelines.firstIndex(where: {
@@ -38,6 +49,11 @@ enum PipelineRoutes {
         }) else {
             throw APIError.notFound("Pipeline not found")
         }
+        return (repository, index)
+    }
+
+    static func get(_ context: RouteContext) throws -> MockResponse {
+        let (repository, index) = try find(context)
         advance(&repository.pipelines[index], now: context.now)
         return context.json(context.renderer.pipeline(repository.pipelines[index], in: repository))
     }
@@ -46,12 +62,13 @@ enum PipelineRoutes {
     static func advance(_ pipeline: inout MockPipeline, now: Date) {
         guard let remaining = pipeline.readsUntilDone else { return }
         if remaining <= 1 {
-            pipeline.status = .completed(result: "SUCCESSFUL")
+            pipeline.status = .completed(result: pipeline.finalResult)
             pipeline.completedOn = now
             pipeline.buildSecondsUsed = max(1, Int(now.timeIntervalSince(pipeline.createdOn)))
             pipeline.readsUntilDone = nil
         } else {
             pipeline.status = .inProgress
+            pipeline.startedOn = pipeline.startedOn ?? now
             pipeline.readsUntilDone = remaining - 1
         }
     }
@@ -83,11 +100,16 @@ enum PipelineRoutes {
             hash = hash.flatMap { try? repository.content.resolve($0) } ?? head
         }
         let buildNumber = repository.nextBuildNumber
-        let pipeline = MockPipeline(
+        var pipeline = MockPipeline(
             uuid: StableID.uuid("pipeline:\(repository.fullName)#\(buildNumber)"), buildNumber: buildNumber,
             creatorUUID: try context.actor().uuid, refType: refType == "tag" ? "tag" : "branch", refName: refName,
             commitHash: hash ?? "", trigger: .manual, status: .pending, createdOn: context.now, completedOn: nil,
             buildSecondsUsed: 0, readsUntilDone: 2)
+        if case .pipelineResult(let result)? = context.fault {
+            pipeline.finalResult = result
+        } else {
+            pipeline.finalResult = repository.triggeredPipelineResult
+        }
         repository.pipelines.append(pipeline)
         var response = context.json(context.renderer.pipeline(pipeline, in: repository), status: 201)
         response.setHeader("Location", "\(context.renderer.repositoryAPI(repository))/pipelines/\(Renderer.pathEscaped(pipeline.uuid))")

@@ -8,12 +8,15 @@ enum PullRequestActions {
         guard let title = body["title"]?.stringValue, !title.isEmpty else {
             throw APIError.fieldRequired("title", detail: "A pull request needs a title.")
         }
-        guard let source = body.value(atPath: "source.branch.name")?.stringValue,
-            try repository.content.branch(named: source) != nil
-        else {
+        guard let source = body.value(atPath: "source.branch.name")?.stringValue else {
             throw APIError(
                 400, "Bad request", detail: "You must specify a valid source branch when creating a pull request.",
                 fields: JSONObject([("source", ["This field is required."])]))
+        }
+        guard try repository.content.branch(named: source) != nil else {
+            // Bitbucket's own wording for a source branch that does not exist.
+            throw APIError(400, "source: branch not found: \(source)",
+                fields: JSONObject([("source", .array([.string("branch not found: \(source)")]))]))
         }
         let destination = body.value(atPath: "destination.branch.name")?.stringValue ?? repository.mainBranch
         guard try repository.content.branch(named: destination) != nil else {
@@ -85,6 +88,11 @@ enum PullRequestActions {
                 fields: JSONObject([("merge_strategy", .array(MergeStrategy.allCases.map { .string($0.rawValue) }))]))
         }
         let actor = try context.actor()
+        if context.state.enforceBranchRestrictions,
+            let denial = RestrictionEnforcement.mergeDenial(pullRequest, actor: actor.uuid, in: repository)
+        {
+            throw APIError(400, denial, detail: "Resolve the failing merge checks, or ask an admin to change the branch restrictions.")
+        }
         let content = repository.content
         let sourceHead = try content.resolve(pullRequest.sourceBranch)
         let destinationHead = try content.resolve(pullRequest.destinationBranch)
@@ -137,9 +145,16 @@ enum PullRequestActions {
         if let parentID, !pullRequest.comments.contains(where: { $0.id == parentID }) {
             throw APIError.badRequest("Parent comment \(parentID) does not exist.")
         }
+        var inline: MockInline?
+        if let object = body["inline"], !object.isNull {
+            guard let path = object["path"]?.stringValue, !path.isEmpty else {
+                throw APIError.fieldRequired("inline.path", detail: "An inline comment needs inline.path.")
+            }
+            inline = MockInline(path: path, from: object["from"]?.intValue, to: object["to"]?.intValue)
+        }
         let comment = MockComment(
             id: CommentIDs.next(in: repository), authorUUID: try context.actor().uuid, raw: raw,
-            createdOn: context.now, updatedOn: context.now, parentID: parentID)
+            createdOn: context.now, updatedOn: context.now, parentID: parentID, inline: inline)
         pullRequest.comments.append(comment)
         pullRequest.updatedOn = context.now
         repository.pullRequests[index] = pullRequest

@@ -31,6 +31,11 @@ enum RefRoutes {
             if name == repository.mainBranch {
                 throw APIError.badRequest("Cannot delete the main branch.", detail: "Branch \"\(name)\" is the repository's main branch.")
             }
+            if context.state.enforceBranchRestrictions,
+                let denial = RestrictionEnforcement.pushDenial(branch: name, update: .delete, actor: context.credential?.account.uuid, in: repository)
+            {
+                throw APIError(403, denial)
+            }
             guard try repository.content.deleteBranch(name) else {
                 throw APIError.notFound("Branch \"\(name)\" does not exist.")
             }

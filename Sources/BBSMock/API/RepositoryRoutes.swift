@@ -4,7 +4,7 @@ enum RepositoryRoutes {
     static let repositoryPath = "/2.0/repositories/{workspace}/{repo_slug}"
 
     static let routes: [Route] = [
-        Route("GET", "/2.0/repositories/{workspace}", scope: .repository, list),
+        Route("GET", "/2.0/repositories/{workspace}", scope: .repository, anonymous: true, list),
         Route("GET", repositoryPath, scope: .repository, publicRepositoryRead: true) { context in
             context.json(context.renderer.repository(try context.repository()))
         },
@@ -22,7 +22,10 @@ enum RepositoryRoutes {
         guard let workspace = context.state.workspace(slug) else {
             throw APIError.notFound("No workspace with identifier '\(slug)'.")
         }
-        let repositories = context.state.repositories.filter { $0.workspace == workspace.slug }
+        // Anonymous callers see the public repositories only, as on Bitbucket.
+        let repositories = context.state.repositories.filter {
+            $0.workspace == workspace.slug && (context.credential != nil || !$0.isPrivate)
+        }
         return context.json(try Pagination(context.request).numberedPage(of: repositories, render: context.renderer.repository))
     }
 

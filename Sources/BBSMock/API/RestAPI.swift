@@ -5,7 +5,9 @@ import Foundation
 struct RestAPI {
     static let routes: [Route] = AccountRoutes.routes + RepositoryRoutes.routes + RefRoutes.routes
         + CommitRoutes.routes + SourceRoutes.routes + PullRequestRoutes.routes + PipelineRoutes.routes
-        + BranchRestrictionRoutes.routes + CommitStatusRoutes.routes
+        + BranchRestrictionRoutes.routes + CommitStatusRoutes.routes + PullRequestReview.routes + DiffRoutes.routes
+        + HookRoutes.routes + WorkspaceRoutes.routes + RepositorySettingsRoutes.routes + PipelineDetailRoutes.routes
+        + InsightRoutes.routes + CommitCommentRoutes.routes
 
     /// `method path` and scope for every route, for `--help`-style listings and documentation tests.
     static var catalogue: [(operation: String, scope: ScopeRequirement)] {
@@ -14,23 +16,18 @@ struct RestAPI {
 
     let authenticator: Authenticator
 
-    func handle(_ request: MockRequest, state: MockState, now: Date) -> MockResponse {
+    func handle(_ request: MockRequest, state: MockState, now: Date, fault: Fault.Kind? = nil) -> MockResponse {
         let path = request.pathSegments
         let candidates = Self.routes.compactMap { route in route.match(path).map { (route, $0) } }
         let method = request.method == "HEAD" ? "GET" : request.method
         guard let (route, parameters) = candidates.first(where: { $0.0.method == method }) else {
-            if candidates.isEmpty {
-                return APIError.notFound("Resource not found").response
-            }
-            var error = APIError(405, "Method not allowed")
-            error.extraHeaders = [("Allow", Set(candidates.map(\.0.method)).sorted().joined(separator: ", "))]
-            return error.response
+            return Self.unserved(method: method, path: path, served: candidates.map(\.0.method))
         }
         do {
             let credential = try authorize(route, parameters: parameters, request: request, state: state)
             let context = RouteContext(
                 request: request, parameters: parameters, credential: credential, state: state,
-                renderer: Renderer(origin: request.origin, state: state), now: now)
+                renderer: Renderer(origin: request.origin, state: state), now: now, fault: fault)
             var response = try route.handler(context)
             if let fields = request.queryValue("fields"), response.status < 300,
                 response.header("Content-Type") == "application/json", let body = try? JSON.parse(response.body)
@@ -56,10 +53,15 @@ struct RestAPI {
         case .rejected(let kind):
             throw Authenticator.unauthorized(kind)
         case .anonymous:
-            if route.publicRepositoryRead,
-                let repository = state.repository(parameters["workspace"] ?? "", parameters["repo_slug"] ?? ""),
-                !repository.isPrivate
-            {
+            if route.anonymous { return nil }
+            if route.publicRepositoryRead {
+                // Bitbucket does not say whether a private repository exists: without credentials it
+                // reads as missing.
+                guard let repository = state.repository(parameters["workspace"] ?? "", parameters["repo_slug"] ?? ""),
+                    !repository.isPrivate
+                else {
+                    throw APIError.repositoryNotFound
+                }
                 return nil
             }
             throw Authenticator.unauthorized(nil)
@@ -86,6 +88,32 @@ struct RestAPI {
             response.setHeader("X-RateLimit-Limit", "1000")
             response.setHeader("X-RateLimit-Resource", "api")
         }
+    }
+
+    /// Header naming the Bitbucket operation a 501 stands for; the request log shows it.
+    static let notImplementedHeader = "X-BBS-Mock-Not-Implemented"
+
+    /// A request no served route takes. A real Bitbucket operation is `501` (so a user can tell "the mock
+    /// lacks this" from "my script is wrong"); a path Bitbucket serves with other methods is `405`; any
+    /// other path gets Bitbucket's own answer for a URL it has no API at.
+    static func unserved(method: String, path: [String], served: [String]) -> MockResponse {
+        let real = BitbucketCatalogue.matches(path)
+        if let operation = real.first(where: { $0.method == method }) {
+            let name = "\(operation.method) \(operation.pattern)"
+            var error = APIError(
+                501, "bbs-mock does not implement \(name)",
+                detail: "This is a Bitbucket Cloud API route that bbs-mock does not serve; "
+                    + "`bbs-mock --list-routes` lists the routes it does.")
+            error.extraHeaders = [(notImplementedHeader, name)]
+            return error.response
+        }
+        let allowed = Set(served + real.map(\.method))
+        if !allowed.isEmpty {
+            var error = APIError(405, "Method not allowed")
+            error.extraHeaders = [("Allow", allowed.sorted().joined(separator: ", "))]
+            return error.response
+        }
+        return APIError(404, "Resource not found", detail: "There is no API hosted at this URL").response
     }
 
     static func apiError(for error: ContentError) -> APIError {

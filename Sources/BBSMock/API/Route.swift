@@ -5,56 +5,84 @@ import Foundation
 /// Patterns use `{name}` for one path segment and `{name*}` for the rest of the path (zero or more
 /// segments), which is how branch names with slashes and `src` file paths arrive.
 struct Route {
-    enum Segment: Equatable {
-        case literal(String)
-        case parameter(String)
-        case rest(String)
+    /// A path template: `{name}` is one segment, `{name*}` the rest of the path (zero or more segments).
+    struct Pattern {
+        enum Segment: Equatable {
+            case literal(String)
+            case parameter(String)
+            case rest(String)
+        }
+
+        let text: String
+        let segments: [Segment]
+        /// `{name*}` matches zero segments too (`/src/{commit}/` lists the root); the OpenAPI document's
+        /// parameters always name something.
+        let restMayBeEmpty: Bool
+
+        /// `restParameters` names parameters that take the rest of the path (one or more segments) when
+        /// they end the pattern, for templates written without `*` (the OpenAPI document's).
+        init(_ text: String, restParameters: Set<String> = []) {
+            self.text = text
+            self.restMayBeEmpty = restParameters.isEmpty
+            let parts = text.split(separator: "/")
+            self.segments = parts.enumerated().map { index, part in
+                if part.hasPrefix("{") && part.hasSuffix("*}") { return .rest(String(part.dropFirst().dropLast(2))) }
+                if part.hasPrefix("{") && part.hasSuffix("}") {
+                    let name = String(part.dropFirst().dropLast())
+                    return index == parts.count - 1 && restParameters.contains(name) ? .rest(name) : .parameter(name)
+                }
+                return .literal(String(part))
+            }
+        }
+
+        /// Parameters when the path fits.
+        func match(_ path: [String]) -> [String: String]? {
+            var parameters: [String: String] = [:]
+            var index = 0
+            for segment in segments {
+                switch segment {
+                case .literal(let text):
+                    guard index < path.count, path[index] == text else { return nil }
+                    index += 1
+                case .parameter(let name):
+                    guard index < path.count else { return nil }
+                    parameters[name] = path[index]
+                    index += 1
+                case .rest(let name):
+                    guard restMayBeEmpty || index < path.count else { return nil }
+                    parameters[name] = path[index...].joined(separator: "/")
+                    index = path.count
+                }
+            }
+            return index == path.count ? parameters : nil
+        }
     }
 
     let method: String
-    let pattern: String
-    let segments: [Segment]
+    let template: Pattern
     let scope: ScopeRequirement
     /// GETs on a public repository's resources work without credentials, as on Bitbucket.
     let publicRepositoryRead: Bool
+    /// Works without credentials whatever the path names; the handler shows only what is public.
+    let anonymous: Bool
     let handler: (RouteContext) throws -> MockResponse
+
+    var pattern: String { template.text }
 
     init(
         _ method: String, _ pattern: String, scope: ScopeRequirement, publicRepositoryRead: Bool = false,
-        _ handler: @escaping (RouteContext) throws -> MockResponse
+        anonymous: Bool = false, _ handler: @escaping (RouteContext) throws -> MockResponse
     ) {
         self.method = method
-        self.pattern = pattern
+        self.template = Pattern(pattern)
         self.scope = scope
         self.publicRepositoryRead = publicRepositoryRead
+        self.anonymous = anonymous
         self.handler = handler
-        self.segments = pattern.split(separator: "/").map { part in
-            if part.hasPrefix("{") && part.hasSuffix("*}") { return .rest(String(part.dropFirst().dropLast(2))) }
-            if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
-            return .literal(String(part))
-        }
     }
 
     /// Parameters when the path fits this pattern, whatever the method.
-    func match(_ path: [String]) -> [String: String]? {
-        var parameters: [String: String] = [:]
-        var index = 0
-        for segment in segments {
-            switch segment {
-            case .literal(let text):
-                guard index < path.count, path[index] == text else { return nil }
-                index += 1
-            case .parameter(let name):
-                guard index < path.count else { return nil }
-                parameters[name] = path[index]
-                index += 1
-            case .rest(let name):
-                parameters[name] = path[index...].joined(separator: "/")
-                index = path.count
-            }
-        }
-        return index == path.count ? parameters : nil
-    }
+    func match(_ path: [String]) -> [String: String]? { template.match(path) }
 }
 
 /// Everything a handler needs for one request.
@@ -65,6 +93,8 @@ struct RouteContext {
     let state: MockState
     let renderer: Renderer
     let now: Date
+    /// A fault that shapes what the handler does (a triggered pipeline's result), not just the response.
+    var fault: Fault.Kind? = nil
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 

@@ -28,6 +28,25 @@ public struct ScopeRequirement: Sendable, Equatable {
     public static let pipeline = ScopeRequirement(legacy: "pipeline", granular: ["read:pipeline:bitbucket"])
     public static let pipelineWrite = ScopeRequirement(
         legacy: "pipeline:write", granular: ["read:pipeline:bitbucket", "write:pipeline:bitbucket"])
+    public static let pipelineStop = ScopeRequirement(legacy: "pipeline:write", granular: ["write:pipeline:bitbucket"])
+    /// The document asks only `pipeline` (read) to create an environment, and `admin:pipeline` of API tokens.
+    public static let pipelineAdmin = ScopeRequirement(legacy: "pipeline", granular: ["admin:pipeline:bitbucket"])
+    public static let pipelineVariable = ScopeRequirement(legacy: "pipeline:variable", granular: ["admin:pipeline:bitbucket"])
+    public static let webhook = ScopeRequirement(legacy: "webhook", granular: ["read:webhook:bitbucket"])
+    public static let webhookWrite = ScopeRequirement(
+        legacy: "webhook", granular: ["read:webhook:bitbucket", "write:webhook:bitbucket"])
+    public static let webhookDelete = ScopeRequirement(legacy: "webhook", granular: ["delete:webhook:bitbucket"])
+    public static let workspaceMembers = ScopeRequirement(legacy: "account", granular: ["read:workspace:bitbucket"])
+    public static let workspaceRepositoryPermissions = ScopeRequirement(
+        legacy: "account", granular: ["read:repository:bitbucket"])
+    public static let project = ScopeRequirement(legacy: "project", granular: ["read:project:bitbucket"])
+    public static let projectAdmin = ScopeRequirement(legacy: "project:admin", granular: ["admin:project:bitbucket"])
+    public static let repositoryAdminRead = ScopeRequirement(legacy: "repository:admin", granular: ["read:repository:bitbucket"])
+    public static let repositoryWriteOnly = ScopeRequirement(legacy: "repository:write", granular: ["write:repository:bitbucket"])
+    /// No OAuth scope (the document names none, e.g. `GET /users/{selected_user}`); API tokens still need theirs.
+    public static let user = ScopeRequirement(legacy: "", granular: ["read:user:bitbucket"])
+    public static let unscoped = ScopeRequirement(legacy: "", granular: [])
+    public static let snippet = ScopeRequirement(legacy: "snippet", granular: ["read:snippet:bitbucket"])
 }
 
 public enum Scopes {
@@ -71,9 +90,11 @@ public enum Scopes {
     static func missing(_ requirement: ScopeRequirement, for credential: MockCredential) -> [String]? {
         guard let scopes = credential.scopes else { return nil }
         if scopes.contains(where: isGranular) {
+            if requirement.granular.isEmpty { return nil }
             let granted = Set(scopes)
             return requirement.granular.allSatisfy(granted.contains) ? nil : requirement.granular
         }
+        if requirement.legacy.isEmpty { return nil }
         return closure(of: scopes).contains(requirement.legacy) ? nil : [requirement.legacy]
     }
 }

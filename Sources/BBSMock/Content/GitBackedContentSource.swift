@@ -31,6 +31,7 @@ public final class GitBackedContentSource: RepositoryContentSource, @unchecked S
         // No templates: sample hooks are useless here, and hooks from a template could run on push.
         try git.checked(["init", "--quiet", "--bare", "--template=", "--initial-branch=\(mainBranch)", directory.path])
         try Self.repositoryConfig.data(using: .utf8)!.append(to: directory.appendingPathComponent("config"))
+        try ForcePushGuard.install(in: directory)
         let source = GitContentSource(directory: directory, git: git)
         try source.run(["fast-import", "--quiet"], input: try memory.fastImportStream().data)
         let imported = try source.branches()

@@ -13,6 +13,8 @@ public struct Fault: Sendable {
         case cycleNext
         /// A normal response flagged `X-RateLimit-NearLimit: true`.
         case nearLimit
+        /// On `POST .../pipelines`: the triggered pipeline ends with this result (FAILED, ERROR, STOPPED).
+        case pipelineResult(String)
 
         init?(_ text: String) {
             switch text.lowercased() {
@@ -21,6 +23,9 @@ public struct Fault: Sendable {
             case "bogus_next": self = .bogusNext
             case "cycle_next": self = .cycleNext
             case "near_limit": self = .nearLimit
+            case "pipeline_failed": self = .pipelineResult("FAILED")
+            case "pipeline_error": self = .pipelineResult("ERROR")
+            case "pipeline_stopped": self = .pipelineResult("STOPPED")
             default:
                 guard let status = Int(text), (400...599).contains(status) else { return nil }
                 self = .status(status)
@@ -35,6 +40,7 @@ public struct Fault: Sendable {
             case .bogusNext: return "bogus_next"
             case .cycleNext: return "cycle_next"
             case .nearLimit: return "near_limit"
+            case .pipelineResult(let result): return "pipeline_\(result.lowercased())"
             }
         }
     }

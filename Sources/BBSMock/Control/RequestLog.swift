@@ -13,6 +13,8 @@ final class RequestLog: @unchecked Sendable {
         var body: String?
         var status: Int?
         var fault: String?
+        /// The Bitbucket operation a `501` stood for.
+        var notImplemented: String?
     }
 
     /// Old entries are forgotten past this, so long benchmarks cannot exhaust memory.
@@ -37,11 +39,12 @@ final class RequestLog: @unchecked Sendable {
         }
     }
 
-    func complete(_ sequence: Int, status: Int?, fault: String?) {
+    func complete(_ sequence: Int, status: Int?, fault: String?, notImplemented: String? = nil) {
         lock.withLock {
             guard let index = entries.lastIndex(where: { $0.sequence == sequence }) else { return }
             entries[index].status = status
             entries[index].fault = fault
+            entries[index].notImplemented = notImplemented
         }
     }
 
@@ -66,6 +69,7 @@ final class RequestLog: @unchecked Sendable {
                     "body": .optional(entry.body),
                     "status": entry.status.map { .int($0) } ?? .null,
                     "fault": .optional(entry.fault),
+                    "not_implemented": .optional(entry.notImplemented),
                 ]
             }),
         ]

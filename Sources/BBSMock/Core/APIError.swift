@@ -45,8 +45,9 @@ public struct APIError: Error, Sendable {
             fields: JSONObject([(field, ["This field is required."])]))
     }
 
+    /// Bitbucket's current wording (it replaced "The requested repository either does not exist...").
     static let repositoryNotFound = APIError(
         404,
-        "The requested repository either does not exist or you do not have access. If you believe this "
-            + "repository exists and you have access, make sure you're authenticated.")
+        "You may not have access to this repository or it no longer exists in this workspace. If you think "
+            + "this repository exists and you have access, make sure you are authenticated.")
 }

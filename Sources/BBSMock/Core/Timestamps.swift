@@ -13,9 +13,12 @@ public enum Timestamps {
 
     private static let seconds = formatter("yyyy-MM-dd'T'HH:mm:ss'+00:00'")
     private static let micros = formatter("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'")
+    private static let millisZ = formatter("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 
     public static func commitStyle(_ date: Date) -> String { seconds.string(from: date) }
     public static func objectStyle(_ date: Date) -> String { micros.string(from: date) }
+    /// Pipelines, steps and deployments use milliseconds and `Z` (`2020-11-03T22:14:50.671Z`).
+    public static func pipelineStyle(_ date: Date) -> String { millisZ.string(from: date) }
 
     /// Accepts the forms BBQL allows: a date, a date-time with or without fraction, with `Z`, an offset or
     /// no zone (UTC assumed).

@@ -80,7 +80,12 @@ public enum DefaultFixture {
                 {"kind": "force", "pattern": "main"},
                 {"kind": "require_approvals_to_merge", "pattern": "main", "value": 1},
                 {"kind": "delete", "branch_match_kind": "branching_model", "branch_type": "release"}
-              ]
+              ],
+              "default_reviewers": ["alice"],
+              "hooks": [{"url": "https://ci.example.com/hooks/bitbucket", "description": "CI trigger",
+                         "events": ["repo:push", "pullrequest:created"], "secret": "hook-secret"}],
+              "variables": [{"key": "DEPLOY_ENV", "value": "staging"}, {"key": "API_TOKEN", "value": "s3cr3t", "secured": true}],
+              "deployments": [{"environment": "Production", "pipeline": 3}]
             },
             {
               "slug": "web", "description": "Customer-facing web site", "project": "WEB", "language": "javascript",

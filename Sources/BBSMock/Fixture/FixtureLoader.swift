@@ -18,6 +18,7 @@ public enum FixtureLoader {
     public static func load(_ json: JSON, into state: MockState) throws {
         guard json.objectValue != nil else { throw FixtureError("root", "expected an object") }
         let baseTime = try date(json["base_time"], default: defaultBaseTime, at: "base_time")
+        if let enforce = json["enforce_branch_restrictions"]?.boolValue { state.enforceBranchRestrictions = enforce }
         for (index, user) in (json["users"]?.arrayValue ?? []).enumerated() {
             state.addAccount(try account(user, at: "users[\(index)]", createdOn: baseTime))
         }

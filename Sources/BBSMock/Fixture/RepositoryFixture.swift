@@ -81,7 +81,58 @@ struct RepositoryFixture {
                 throw FixtureError(at, detail)
             }
         }
+        try loadIntegrations(into: repository)
         return repository
+    }
+
+    /// `default_reviewers` (nicknames), `hooks` (the API's request bodies), `variables`
+    /// (`{"key", "value", "secured"}`) and `triggered_pipeline_result` (how API-triggered pipelines end).
+    private func loadIntegrations(into repository: MockRepository) throws {
+        for (index, nickname) in (json["default_reviewers"]?.arrayValue ?? []).enumerated() {
+            guard let name = nickname.stringValue, let account = state.account(nickname: name) else {
+                throw FixtureError("\(path).default_reviewers[\(index)]", "expected a user nickname from users")
+            }
+            repository.defaultReviewerUUIDs.append(account.uuid)
+        }
+        for (index, hook) in (json["hooks"]?.arrayValue ?? []).enumerated() {
+            let at = "\(path).hooks[\(index)]"
+            let draft = MockWebhook(
+                uuid: hook["uuid"]?.stringValue ?? StableID.uuid("hook:\(repository.fullName)#\(index)"), url: "",
+                description: "", active: true, events: [], createdAt: repository.createdOn, secret: nil, skipCertVerification: false)
+            do {
+                repository.hooks.append(try HookRoutes.apply(hook, to: draft, creating: true))
+            } catch let error as APIError {
+                throw FixtureError(at, error.detail?.stringValue ?? error.message)
+            }
+        }
+        for (index, variable) in (json["variables"]?.arrayValue ?? []).enumerated() {
+            let key = try FixtureLoader.string(variable["key"], at: "\(path).variables[\(index)].key")
+            repository.variables.append(MockVariable(
+                uuid: StableID.uuid("variable:\(repository.fullName)/\(key)"), key: key,
+                value: variable["value"]?.stringValue ?? "", secured: variable["secured"]?.boolValue ?? false))
+        }
+        for (index, deployment) in (json["deployments"]?.arrayValue ?? []).enumerated() {
+            let at = "\(path).deployments[\(index)]"
+            let name = try FixtureLoader.string(deployment["environment"], at: at + ".environment")
+            guard let environment = repository.environments.first(where: { $0.name == name }) else {
+                throw FixtureError(at + ".environment", "expected Test, Staging or Production")
+            }
+            guard let number = deployment["pipeline"]?.intValue, let pipeline = repository.pipelines.first(where: { $0.buildNumber == number })
+            else {
+                throw FixtureError(at + ".pipeline", "expected the build number of one of the repository's pipelines")
+            }
+            repository.deployments.append(MockDeployment(
+                uuid: StableID.uuid("deployment:\(repository.fullName)#\(index)"), environmentUUID: environment.uuid,
+                pipelineUUID: pipeline.uuid, commitHash: pipeline.commitHash, state: "COMPLETED",
+                createdOn: pipeline.completedOn ?? pipeline.createdOn))
+        }
+        if let result = json["triggered_pipeline_result"]?.stringValue {
+            let upper = result.uppercased()
+            guard ["SUCCESSFUL", "FAILED", "ERROR", "STOPPED"].contains(upper) else {
+                throw FixtureError(path + ".triggered_pipeline_result", "expected SUCCESSFUL, FAILED, ERROR or STOPPED")
+            }
+            repository.triggeredPipelineResult = upper
+        }
     }
 
     private func resolve(_ value: JSON?, _ labels: Labels, _ repository: MockRepository, at path: String) throws -> String {

@@ -87,6 +87,9 @@ public struct GitSmartHTTP: Sendable {
         } catch {
             return .text("bbs-mock could not prepare the repository: \(error)\n", status: 500)
         }
+        if isPush, target.endpoint == "git-receive-pack", let denial = restrictionDenial(request, access: access, service: service) {
+            return Self.refusedPush(request.body, reason: denial)
+        }
         do {
             let response = try runBackend(request, target: target, access: access, remoteAddress: remoteAddress)
             if isPush, target.endpoint == "git-receive-pack", response.status == 200 {
@@ -155,6 +158,90 @@ public struct GitSmartHTTP: Sendable {
         default:
             throw Refusal(response: .text("This repository is held in memory only and cannot be served over git.\n", status: 501))
         }
+    }
+
+    /// Branch restrictions for a push, decided from the ref updates at the head of the request (pkt-lines
+    /// `old new refname`), before git sees the pack. A rewrite of history cannot be told apart here (the
+    /// new commits are still in the pack), so `force` rules go to the repository's pre-receive hook
+    /// (`ForcePushGuard`), which git runs once the pack is in.
+    private func restrictionDenial(_ request: MockRequest, access: Access, service: MockService) -> String? {
+        let actor = service.authenticator.authenticate(authorization: request.header("authorization"))
+        var actorUUID: String?
+        if case .authenticated(let credential) = actor { actorUUID = credential.account.uuid }
+        return service.withState { state -> String? in
+            ForcePushGuard.writePatterns(
+                state.enforceBranchRestrictions ? ForcePushGuard.patterns(for: access.repository) : [], in: access.directory)
+            guard state.enforceBranchRestrictions, request.header("content-encoding") == nil else { return nil }
+            for command in Self.refUpdates(request.body) where command.ref.hasPrefix("refs/heads/") {
+                let branch = String(command.ref.dropFirst("refs/heads/".count))
+                let zero = String(repeating: "0", count: 40)
+                let update: RestrictionEnforcement.Update =
+                    command.new == zero ? .delete : command.old == zero ? .create : .move
+                if let denial = RestrictionEnforcement.pushDenial(
+                    branch: branch, update: update, actor: actorUUID, in: access.repository)
+                {
+                    return denial
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A receive-pack answer that refuses every ref of the push, the way a pre-receive hook on Bitbucket
+    /// does: git prints `remote: REASON` and `! [remote rejected] main -> main (REASON)`.
+    static func refusedPush(_ body: Data, reason: String) -> MockResponse {
+        let commands = refUpdates(body)
+        let capabilities = firstLineCapabilities(body)
+        func packet(_ payload: Data) -> Data { Data(String(format: "%04x", payload.count + 4).utf8) + payload }
+        var report = packet(Data("unpack ok\n".utf8))
+        for command in commands {
+            report += packet(Data("ng \(command.ref) \(reason)\n".utf8))
+        }
+        report += Data("0000".utf8)
+        var body = Data()
+        if capabilities.contains("side-band-64k") || capabilities.contains("side-band") {
+            body += packet(Data([2]) + Data("\(reason)\n".utf8))
+            var offset = 0
+            while offset < report.count {
+                let end = min(offset + 900, report.count)
+                body += packet(Data([1]) + report[offset..<end])
+                offset = end
+            }
+            body += Data("0000".utf8)
+        } else {
+            body = report
+        }
+        var response = MockResponse(status: 200, body: body)
+        response.setHeader("Content-Type", "application/x-git-receive-pack-result")
+        response.setHeader("Cache-Control", "no-cache")
+        return response
+    }
+
+    /// The capabilities after the NUL of the first command line.
+    static func firstLineCapabilities(_ body: Data) -> Set<String> {
+        guard body.count > 4, let length = Int(String(decoding: body.prefix(4), as: UTF8.self), radix: 16),
+            length > 4, length <= body.count
+        else { return [] }
+        let line = String(decoding: body[body.startIndex + 4..<body.startIndex + length], as: UTF8.self)
+        guard let nul = line.firstIndex(of: "\0") else { return [] }
+        return Set(line[line.index(after: nul)...].trimmingCharacters(in: .newlines).split(separator: " ").map(String.init))
+    }
+
+    /// The `old new ref` commands of a receive-pack request, up to the flush packet.
+    static func refUpdates(_ body: Data) -> [(old: String, new: String, ref: String)] {
+        var commands: [(old: String, new: String, ref: String)] = []
+        var cursor = body.startIndex
+        while body.distance(from: cursor, to: body.endIndex) >= 4,
+            let length = Int(String(decoding: body[cursor..<cursor + 4], as: UTF8.self), radix: 16), length >= 4
+        {
+            guard body.distance(from: cursor, to: body.endIndex) >= length else { break }
+            var line = String(decoding: body[(cursor + 4)..<(cursor + length)], as: UTF8.self)
+            if let nul = line.firstIndex(of: "\0") { line = String(line[..<nul]) }
+            let parts = line.trimmingCharacters(in: .newlines).split(separator: " ").map(String.init)
+            if parts.count == 3 { commands.append((parts[0], parts[1], parts[2])) }
+            cursor += length
+        }
+        return commands
     }
 
     static func unauthorized(_ text: String) -> MockResponse {

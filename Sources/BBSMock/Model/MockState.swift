@@ -5,6 +5,15 @@ public final class MockState: @unchecked Sendable {
     public var workspaces: [MockWorkspace] = []
     public var accounts: [MockAccount] = []
     public var repositories: [MockRepository] = []
+    /// Workspace webhooks and pipelines variables, by workspace slug.
+    public var workspaceHooks: [String: [MockWebhook]] = [:]
+    public var workspaceVariables: [String: [MockVariable]] = [:]
+    /// Whether pushes and merges obey branch restrictions (`--enforce-branch-restrictions` or the fixture's
+    /// `enforce_branch_restrictions`). Off by default: suites written against rules that were only stored
+    /// keep working, and audit tests switch it on.
+    public var enforceBranchRestrictions = false
+    /// A counter for the ids of things created at run time, so they differ and stay deterministic.
+    var createdCount = 0
     /// Makes content for repositories created at run time (REST POST, seeding).
     public let contentFactory: @Sendable () -> any RepositoryContentSource
 
@@ -24,6 +33,18 @@ public final class MockState: @unchecked Sendable {
     }
 
     public func account(uuid: String) -> MockAccount? { accounts.first { $0.uuid == uuid } }
+
+    /// A user named the ways Bitbucket accepts in a path: UUID (with or without braces), account id or nickname.
+    public func account(selector: String) -> MockAccount? {
+        let braced = selector.hasPrefix("{") ? selector : "{\(selector)}"
+        return accounts.first { $0.uuid == braced || $0.accountID == selector || $0.nickname == selector }
+    }
+
+    /// A fresh stable id for something created through the API.
+    func newUUID(_ kind: String) -> String {
+        createdCount += 1
+        return StableID.uuid("\(kind):created:\(createdCount)")
+    }
     public func account(email: String) -> MockAccount? { accounts.first { $0.email == email } }
     public func account(nickname: String) -> MockAccount? { accounts.first { $0.nickname == nickname } }
 

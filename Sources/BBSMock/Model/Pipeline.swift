@@ -36,4 +36,10 @@ public struct MockPipeline: Equatable, Sendable {
     public var buildSecondsUsed: Int
     /// How many more reads until the pipeline completes; nil for pipelines that never advance.
     public var readsUntilDone: Int?
+    /// The result a running pipeline ends with (a fixture's `triggered_pipeline_result` or a fault decides).
+    public var finalResult = "SUCCESSFUL"
+    /// When the pipeline left PENDING.
+    public var startedOn: Date?
+    /// Who stopped the pipeline through `stopPipeline`.
+    public var terminatorUUID: String?
 }

@@ -5,6 +5,27 @@ public struct MockParticipant: Equatable, Sendable {
     public var role: String
     public var approved: Bool
     public var participatedOn: Date?
+    /// `state: changes_requested`; Bitbucket keeps it apart from `approved`.
+    public var changesRequested = false
+}
+
+/// Where an inline comment sits: a file and a line on the old (`from`) or new (`to`) side.
+public struct MockInline: Equatable, Sendable {
+    public var path: String
+    public var from: Int?
+    public var to: Int?
+}
+
+public struct MockTask: Equatable, Sendable {
+    public var id: Int
+    public var creatorUUID: String
+    public var raw: String
+    public var createdOn: Date
+    public var updatedOn: Date
+    public var resolvedByUUID: String?
+    public var resolvedOn: Date?
+    public var commentID: Int?
+    public var pending = false
 }
 
 public struct MockComment: Equatable, Sendable {
@@ -14,6 +35,9 @@ public struct MockComment: Equatable, Sendable {
     public var createdOn: Date
     public var updatedOn: Date
     public var parentID: Int?
+    public var inline: MockInline?
+    /// Bitbucket keeps a deleted comment (so replies still hang together) with `deleted: true`.
+    public var deleted = false
 }
 
 public struct MockPullRequest: Equatable, Sendable {
@@ -44,6 +68,7 @@ public struct MockPullRequest: Equatable, Sendable {
     public var reviewerUUIDs: [String]
     public var participants: [MockParticipant]
     public var comments: [MockComment]
+    public var tasks: [MockTask] = []
 
     public init(
         id: Int, title: String, description: String = "", state: State = .open, authorUUID: String,

@@ -25,6 +25,19 @@ public final class MockRepository: @unchecked Sendable {
     public var branchRestrictions: [MockBranchRestriction] = []
     /// Build statuses of every commit, oldest first; one per commit and key.
     public var commitStatuses: [MockCommitStatus] = []
+    public var defaultReviewerUUIDs: [String] = []
+    public var hooks: [MockWebhook] = []
+    public var variables: [MockVariable] = []
+    public var environments: [MockEnvironment] = []
+    public var deployments: [MockDeployment] = []
+    public var reports: [MockReport] = []
+    public var downloads: [MockDownload] = []
+    /// Comments on commits (not pull requests), with the commit each belongs to.
+    public var commitComments: [(commitHash: String, comment: MockComment)] = []
+    /// The repository this one was forked from (`workspace/slug`).
+    public var parentFullName: String?
+    /// How pipelines triggered through the API end: SUCCESSFUL unless a fixture says otherwise.
+    public var triggeredPipelineResult = "SUCCESSFUL"
 
     public var fullName: String { "\(workspace)/\(slug)" }
 
@@ -49,6 +62,10 @@ public final class MockRepository: @unchecked Sendable {
         self.createdOn = createdOn
         self.updatedOn = createdOn
         self.content = content
+        // Bitbucket gives every repository these three deployment environments.
+        self.environments = [("Test", 0), ("Staging", 1), ("Production", 2)].map { name, rank in
+            MockEnvironment(uuid: StableID.uuid("environment:\(workspace)/\(slug)/\(name)"), name: name, type: name, rank: rank)
+        }
     }
 
     var nextPullRequestID: Int { (pullRequests.map(\.id).max() ?? 0) + 1 }

@@ -41,6 +41,8 @@ extension Renderer {
             ],
             "parents": .array(commit.parents.map { commitReference($0, in: repository) }),
             "repository": condensedRepository(repository),
+            // Commit approvals are not modelled, so nobody has participated.
+            "participants": [],
         ]
     }
 
@@ -61,6 +63,7 @@ extension Renderer {
                 "html": link("\(repositoryHTML(repository))/branch/\(name)"),
             ],
             "type": "branch",
+            "sync_strategies": ["merge_commit", "rebase"],
             "merge_strategies": .array(MergeStrategy.allCases.prefix(3).map { .string($0.rawValue) }),
             "default_merge_strategy": "merge_commit",
         ]

@@ -12,9 +12,11 @@ extension Renderer {
             state["stage"] = ["name": "RUNNING", "type": "pipeline_state_in_progress_running"]
         case .completed(let result):
             state["type"] = "pipeline_state_completed"
-            state["result"] = [
-                "name": .string(result), "type": .string("pipeline_state_completed_\(result.lowercased())"),
-            ]
+            var resultObject = JSONObject([
+                ("name", .string(result)), ("type", .string("pipeline_state_completed_\(result.lowercased())")),
+            ])
+            if let terminator = pipeline.terminatorUUID { resultObject["terminator"] = account(uuid: terminator) }
+            state["result"] = .object(resultObject)
         }
         let selectorType = pipeline.refType == "tag" ? "tags" : "branches"
         var object = JSONObject([
@@ -25,7 +27,7 @@ extension Renderer {
             ("build_number", .int(pipeline.buildNumber)),
             ("run_number", 1),
             ("creator", account(uuid: pipeline.creatorUUID)),
-            ("created_on", .string(Timestamps.objectStyle(pipeline.createdOn))),
+            ("created_on", .string(Timestamps.pipelineStyle(pipeline.createdOn))),
             ("target", [
                 "type": "pipeline_ref_target",
                 "ref_type": .string(pipeline.refType),
@@ -45,7 +47,7 @@ extension Renderer {
             ("links", ["self": link(self_), "steps": link(self_ + "/steps/")]),
         ])
         if let completedOn = pipeline.completedOn {
-            object["completed_on"] = .string(Timestamps.objectStyle(completedOn))
+            object["completed_on"] = .string(Timestamps.pipelineStyle(completedOn))
         }
         return .object(object)
     }

@@ -9,6 +9,8 @@ extension Renderer {
         var object = JSONObject([
             ("branch", [
                 "name": .string(branch),
+                "links": [:],
+                "sync_strategies": ["merge_commit", "rebase"],
                 "merge_strategies": .array(MergeStrategy.allCases.prefix(3).map { .string($0.rawValue) }),
                 "default_merge_strategy": "merge_commit",
             ])
@@ -26,8 +28,8 @@ extension Renderer {
         let destinationCommit = pullRequest.destinationCommit
             ?? (try? repository.content.resolve(pullRequest.destinationBranch)) ?? nil
         var object = JSONObject([
-            ("comment_count", .int(pullRequest.comments.count)),
-            ("task_count", 0),
+            ("comment_count", .int(pullRequest.comments.filter { !$0.deleted }.count)),
+            ("task_count", .int(pullRequest.tasks.filter { $0.resolvedOn == nil }.count)),
             ("type", "pullrequest"),
             ("id", .int(pullRequest.id)),
             ("title", .string(pullRequest.title)),
@@ -43,8 +45,9 @@ extension Renderer {
             ("source", endpoint(branch: pullRequest.sourceBranch, commit: sourceCommit, in: repository)),
             ("destination", endpoint(branch: pullRequest.destinationBranch, commit: destinationCommit, in: repository)),
         ])
-        if let merge = pullRequest.mergeCommit { object["merge_commit"] = commitReference(merge, in: repository) }
-        if let closedBy = pullRequest.closedByUUID { object["closed_by"] = account(uuid: closedBy) }
+        // Bitbucket sends these as explicit nulls while they are unset.
+        object["merge_commit"] = pullRequest.mergeCommit.map { commitReference($0, in: repository) } ?? .null
+        object["closed_by"] = pullRequest.closedByUUID.map { account(uuid: $0) } ?? .null
         object["close_source_branch"] = .bool(pullRequest.closeSourceBranch)
         object["reason"] = .string(pullRequest.reason)
         object["created_on"] = .string(Timestamps.objectStyle(pullRequest.createdOn))
@@ -56,8 +59,8 @@ extension Renderer {
             "commits": link("\(self_)/commits"),
             "approve": link("\(self_)/approve"),
             "request-changes": link("\(self_)/request-changes"),
-            "diff": link("\(repositoryAPI(repository))/diff/\(repository.fullName):\(sourceCommit.map { String($0.prefix(12)) } ?? "")"),
-            "diffstat": link("\(self_)/diffstat"),
+            "diff": link(rangeLink("diff", pullRequest, source: sourceCommit, destination: destinationCommit, in: repository)),
+            "diffstat": link(rangeLink("diffstat", pullRequest, source: sourceCommit, destination: destinationCommit, in: repository)),
             "comments": link("\(self_)/comments"),
             "activity": link("\(self_)/activity"),
             "merge": link("\(self_)/merge"),
@@ -76,6 +79,7 @@ extension Renderer {
             "type": "pullrequest",
             "id": .int(pullRequest.id),
             "title": .string(pullRequest.title),
+            "draft": .bool(pullRequest.draft),
             "links": [
                 "self": link(pullRequestAPI(pullRequest, in: repository)),
                 "html": link("\(repositoryHTML(repository))/pull-requests/\(pullRequest.id)"),
@@ -90,9 +94,9 @@ extension Renderer {
             ("role", .string(participant.role)),
             ("approved", .bool(participant.approved)),
         ])
-        // The schema does not allow null here, so an unset state or time is left out.
-        if participant.approved { object["state"] = "approved" }
-        if let date = participant.participatedOn { object["participated_on"] = .string(Timestamps.objectStyle(date)) }
+        // Bitbucket sends `state: null` for a participant who has neither approved nor requested changes.
+        object["state"] = participant.approved ? "approved" : participant.changesRequested ? "changes_requested" : .null
+        object["participated_on"] = participant.participatedOn.map { .string(Timestamps.objectStyle($0)) } ?? .null
         return .object(object)
     }
 
@@ -102,9 +106,9 @@ extension Renderer {
             ("id", .int(comment.id)),
             ("created_on", .string(Timestamps.objectStyle(comment.createdOn))),
             ("updated_on", .string(Timestamps.objectStyle(comment.updatedOn))),
-            ("content", Renderer.rendered(comment.raw)),
+            ("content", Renderer.rendered(comment.deleted ? "" : comment.raw)),
             ("user", account(uuid: comment.authorUUID)),
-            ("deleted", false),
+            ("deleted", .bool(comment.deleted)),
             ("pending", false),
             ("type", "pullrequest_comment"),
             ("links", [
@@ -113,6 +117,12 @@ extension Renderer {
             ]),
             ("pullrequest", condensedPullRequest(pullRequest, in: repository)),
         ])
+        if let inline = comment.inline {
+            object["inline"] = [
+                "path": .string(inline.path), "from": inline.from.map { .int($0) } ?? .null,
+                "to": inline.to.map { .int($0) } ?? .null,
+            ]
+        }
         if let parent = comment.parentID {
             object["parent"] = [
                 "id": .int(parent),
@@ -121,5 +131,55 @@ extension Renderer {
             ]
         }
         return .object(object)
+    }
+
+    /// Bitbucket's form for a pull request's diff links: `diff/{ws}/{repo}:{source}%0D{destination}`, with
+    /// the pull request named in the query.
+    func rangeLink(
+        _ kind: String, _ pullRequest: MockPullRequest, source: String?, destination: String?, in repository: MockRepository
+    ) -> String {
+        let short = { (hash: String?) in hash.map { String($0.prefix(12)) } ?? "" }
+        return "\(repositoryAPI(repository))/\(kind)/\(repository.fullName):\(short(source))%0D\(short(destination))"
+            + "?from_pullrequest_id=\(pullRequest.id)&topic=true"
+    }
+
+    func task(_ task: MockTask, on pullRequest: MockPullRequest, in repository: MockRepository) -> JSON {
+        var object = JSONObject([
+            ("id", .int(task.id)),
+            ("state", .string(task.resolvedOn == nil ? "UNRESOLVED" : "RESOLVED")),
+            ("content", Renderer.rendered(task.raw)),
+            ("creator", account(uuid: task.creatorUUID)),
+            ("created_on", .string(Timestamps.objectStyle(task.createdOn))),
+            ("updated_on", .string(Timestamps.objectStyle(task.updatedOn))),
+            ("resolved_on", task.resolvedOn.map { .string(Timestamps.objectStyle($0)) } ?? .null),
+            ("resolved_by", task.resolvedByUUID.map { account(uuid: $0) } ?? .null),
+            ("pending", .bool(task.pending)),
+            ("links", [
+                "self": link("\(pullRequestAPI(pullRequest, in: repository))/tasks/\(task.id)"),
+                "html": link("\(repositoryHTML(repository))/pull-requests/\(pullRequest.id)/_/diff#task-\(task.id)"),
+            ]),
+        ])
+        if let commentID = task.commentID, let comment = pullRequest.comments.first(where: { $0.id == commentID }) {
+            object["comment"] = self.comment(comment, on: pullRequest, in: repository)
+        }
+        return .object(object)
+    }
+
+    /// The `update` entry of a pull request's activity: its state as of now, dated at creation.
+    func activityUpdate(_ pullRequest: MockPullRequest, in repository: MockRepository) -> JSON {
+        guard case .object(let full) = self.pullRequest(pullRequest, in: repository, detailed: true) else { return .null }
+        return [
+            "state": .string(pullRequest.state.rawValue),
+            "draft": .bool(pullRequest.draft),
+            "title": .string(pullRequest.title),
+            "description": .string(pullRequest.description),
+            "reviewers": full["reviewers"] ?? .array([]),
+            "changes": [:],
+            "reason": .string(pullRequest.reason),
+            "author": account(uuid: pullRequest.authorUUID),
+            "date": .string(Timestamps.objectStyle(pullRequest.createdOn)),
+            "source": full["source"] ?? .null,
+            "destination": full["destination"] ?? .null,
+        ]
     }
 }

@@ -12,7 +12,8 @@ extension Renderer {
             object["branch_type"] = .string(branchType)
         }
         object["pattern"] = .string(rule.branchMatchKind == "glob" ? rule.pattern : "")
-        if let value = rule.value { object["value"] = .int(value) }
+        // Bitbucket sends `value: null` for kinds without a number.
+        object["value"] = rule.value.map { .int($0) } ?? .null
         object["users"] = .array(rule.userUUIDs.map { account(uuid: $0) })
         object["groups"] = .array(rule.groups.map { group($0, workspace: repository.workspace) })
         object["links"] = ["self": link("\(repositoryAPI(repository))/branch-restrictions/\(rule.id)")]

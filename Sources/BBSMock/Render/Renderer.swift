@@ -81,7 +81,9 @@ struct Renderer {
             "updated_on": .string(Timestamps.objectStyle(workspace.createdOn)),
             "links": [
                 "avatar": link("\(origin)/workspaces/\(workspace.slug)/avatar/"),
+                "hooks": link("\(base)/hooks"),
                 "html": link("\(origin)/\(workspace.slug)/"),
+                "html_overview": link("\(origin)/\(workspace.slug)/workspace/overview/"),
                 "members": link("\(base)/members"),
                 "owners": link("\(base)/members?q=permission%3D%22owner%22"),
                 "projects": link("\(base)/projects"),
@@ -204,9 +206,14 @@ struct Renderer {
         object["language"] = .string(repository.language)
         object["uuid"] = .string(repository.uuid)
         object["mainbranch"] = ["name": .string(repository.mainBranch), "type": "branch"]
+        // A fork names its parent; any other repository sends an explicit null, as Bitbucket does.
+        object["parent"] = repository.parentFullName.flatMap { name in
+            state.repositories.first { $0.fullName == name }.map(condensedRepository)
+        } ?? .null
         object["override_settings"] = ["default_merge_strategy": true, "branching_model": true]
         object["has_issues"] = .bool(repository.hasIssues)
         object["has_wiki"] = .bool(repository.hasWiki)
+        object["enforced_signed_commits"] = .null
         return .object(object)
     }
 
