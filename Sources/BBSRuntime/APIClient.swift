@@ -10,6 +10,8 @@ import Foundation
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions
+    /// The writes a `--dry-run` held back, for the summary at the end.
+    let dryRunPlan = DryRunPlan()
     private let environment: [String: String]
     private let version: String
     private let lock = NSLock()

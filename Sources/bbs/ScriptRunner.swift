@@ -20,6 +20,7 @@ enum ScriptRunner {
         case .success(let s):
             script = s
         }
+        for warning in Runtime.misplacedOptionWarnings(options.scriptArguments) { interpreter.err.write(warning + "\n") }
         interpreter.moduleLoader.beginMainScript(source.path)
         let status: Int32 = Interpreter.runOnLargeStack {
             do throws(ScriptError) {
@@ -30,6 +31,7 @@ enum ScriptRunner {
             }
         }
         interpreter.out.flush()
+        if let summary = runtime.dryRunSummary { interpreter.err.write(summary + "\n") }
         interpreter.err.flush()
         return status
     }

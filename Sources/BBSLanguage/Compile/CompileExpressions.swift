@@ -296,25 +296,66 @@ extension Compiler {
     // MARK: Strings
 
     private func template(_ pieces: [TemplatePiece]) -> Code {
+        let file = self.file
         let parts: [TemplatePartCode] = pieces.map {
             switch $0 {
-            case .text(let s): return TemplatePartCode(text: s, code: nil)
-            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e))
+            case .text(let s): return TemplatePartCode(text: s, code: nil, expression: nil)
+            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e), expression: e)
             }
         }
         return { i throws(ScriptError) in
             var out = ""
+            var nilPart: Expr?
             for part in parts {
                 if let t = part.text {
                     out += t
                 } else if let code = part.code {
                     let v = try code(i)
                     if case .string(let s) = v { out += s } else { out += Printer.display(v) }
+                    if case .null = v, nilPart == nil { nilPart = part.expression }
                 }
+            }
+            if let nilPart {
+                i.lastNilInterpolation = NilInterpolation(
+                    text: out, expression: Compiler.describeExpression(nilPart), location: nilPart.location, file: file)
             }
             return .string(out)
         }
     }
+
+    /// Source-like text for a short expression (`ws`, `r.slug`, `args[0]`, `f(...)`), for
+    /// messages that name what was nil.
+    static func describeExpression(_ e: Expr) -> String {
+        switch e {
+        case .variable(let ref): return ref.name
+        case .member(let base, let name, let optional, _): return describeExpression(base) + (optional ? "?." : ".") + name
+        case .methodCall(let base, let name, _, let optional, _):
+            return describeExpression(base) + (optional ? "?." : ".") + name + "(...)"
+        case .index(let base, let key, let optional, _):
+            let inner: String
+            switch key {
+            case .literal(let v, _): inner = Printer.repr(v)
+            case .variable(let ref): inner = ref.name
+            default: inner = "..."
+            }
+            return describeExpression(base) + (optional ? "?.[" : "[") + inner + "]"
+        case .call(let callee, _, _): return describeExpression(callee) + "(...)"
+        case .optionalChain(let inner): return describeExpression(inner)
+        case .literal(let v, _): return Printer.repr(v)
+        default: return "the expression"
+        }
+    }
+}
+
+/// The last string interpolation that produced the text `nil`: bbs refuses an API path built
+/// that way (an unset variable) and names the expression, which the string alone cannot tell.
+public struct NilInterpolation {
+    /// The whole string the interpolation produced.
+    public let text: String
+    /// The interpolated expression that was nil, as source-like text.
+    public let expression: String
+    public let location: SourceLocation
+    public let file: SourceFile
 }
 
 extension Interpreter {

@@ -75,4 +75,5 @@ struct MapEntryCode {
 struct TemplatePartCode {
     let text: String?
     let code: Code?
+    let expression: Expr?
 }
