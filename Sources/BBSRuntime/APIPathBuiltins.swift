@@ -45,7 +45,8 @@ enum APIPathBuiltins {
         guard let nilText = interp.lastNilInterpolation,
               path == nilText.text || (nilText.text.contains("/") && path.contains(nilText.text))
         else { return }
-        let place = "\(nilText.file.path):\(nilText.location.line):\(nilText.location.column)"
+        let file = (nilText.file.path as NSString).lastPathComponent
+        let place = "\(file):\(nilText.location.line):\(nilText.location.column)"
         throw ScriptError.value(
             "\(callee): '\(nilText.expression)' is nil, so the path '\(path)' holds the text 'nil' (interpolated at \(place)); give it a value or check it before the call")
     }

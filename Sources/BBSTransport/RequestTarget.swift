@@ -29,7 +29,7 @@ public enum PathProblem: Sendable, Equatable {
         case .dotSegment(let segment, let resolved):
             return "a '\(segment)' segment is resolved by servers, so the request would reach '\(resolved)'"
         case .badPercent(let text):
-            return "'\(text)' is not a percent escape (a '%' must be followed by two hex digits; a literal '%' is %25)"
+            return "'\(text)' is not a percent escape (a '%' must be followed by two hex digits, and a literal '%' is written %25)"
         }
     }
 
