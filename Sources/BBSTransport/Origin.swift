@@ -37,7 +37,9 @@ enum URLResolution {
         var url: String
         if let schemeEnd = target.range(of: "://"), !target[..<schemeEnd.lowerBound].contains("/") {
             let afterAuthority = target[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? target.endIndex
-            url = String(target[..<afterAuthority]) + (try RequestTarget.wireText(target[afterAuthority...], hasQueryMap: hasQueryMap))
+            // An absolute URL (a `next` link, another service) names its query itself: a query
+            // map is added to it, as for a page link with a different `pagelen`.
+            url = String(target[..<afterAuthority]) + (try RequestTarget.wireText(target[afterAuthority...], hasQueryMap: false))
             guard let parsed = URL(string: url), Origin(parsed) != nil else {
                 throw TransportError(kind: .configuration, message: "not an http(s) URL: \(target)")
             }
@@ -53,7 +55,8 @@ enum URLResolution {
                 guard let value = item.value else { return name }
                 return name + "=" + URLEncoding.encodeQueryComponent(value)
             }
-            url += "?" + encoded.joined(separator: "&")
+            let separator = url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?"
+            url += separator + encoded.joined(separator: "&")
         }
         try checkSentAsWritten(url)
         return url
