@@ -42,13 +42,29 @@ enum APIPathBuiltins {
 
     /// Throws when `path` contains the output of the last interpolation that printed a nil.
     static func checkNoNil(_ path: String, _ callee: String, _ interp: Interpreter) throws(ScriptError) {
-        guard let nilText = interp.lastNilInterpolation,
-              path == nilText.text || (nilText.text.contains("/") && path.contains(nilText.text))
-        else { return }
+        guard let nilText = interp.lastNilInterpolation, holdsNil(path, nilText) else { return }
         let file = (nilText.file.path as NSString).lastPathComponent
         let place = "\(file):\(nilText.location.line):\(nilText.location.column)"
         throw ScriptError.value(
             "\(callee): '\(nilText.expression)' is nil, so the path '\(path)' holds the text 'nil' (interpolated at \(place)); give it a value or check it before the call")
+    }
+
+    /// Whether `path` holds `interpolation.text` with its `nil` as written there: a `nil` at
+    /// the edge of that text must not run on into more of a segment in the path (`acme/nil`
+    /// from a label is not the start of `/acme/nil-service`).
+    static func holdsNil(_ path: String, _ interpolation: NilInterpolation) -> Bool {
+        let needle = Array(interpolation.text.utf8)
+        let hay = Array(path.utf8)
+        guard !needle.isEmpty, needle.count <= hay.count else { return false }
+        let nilStart = interpolation.nilOffset, nilEnd = interpolation.nilOffset + 3
+        let separators: Set<UInt8> = [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "&"), UInt8(ascii: "=")]
+        for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
+            let before = start + nilStart - 1, after = start + nilEnd
+            let boundedBefore = nilStart > 0 || before < 0 || separators.contains(hay[before])
+            let boundedAfter = nilEnd < needle.count || after >= hay.count || separators.contains(hay[after])
+            if boundedBefore && boundedAfter { return true }
+        }
+        return false
     }
 
     private static func path(_ args: Arguments) throws(ScriptError) -> String {

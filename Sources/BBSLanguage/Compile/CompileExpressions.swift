@@ -306,18 +306,23 @@ extension Compiler {
         return { i throws(ScriptError) in
             var out = ""
             var nilPart: Expr?
+            var nilOffset = 0
             for part in parts {
                 if let t = part.text {
                     out += t
                 } else if let code = part.code {
                     let v = try code(i)
+                    if case .null = v, nilPart == nil {
+                        nilPart = part.expression
+                        nilOffset = out.utf8.count
+                    }
                     if case .string(let s) = v { out += s } else { out += Printer.display(v) }
-                    if case .null = v, nilPart == nil { nilPart = part.expression }
                 }
             }
             if let nilPart {
                 i.lastNilInterpolation = NilInterpolation(
-                    text: out, expression: Compiler.describeExpression(nilPart), location: nilPart.location, file: file)
+                    text: out, nilOffset: nilOffset, expression: Compiler.describeExpression(nilPart),
+                    location: nilPart.location, file: file)
             }
             return .string(out)
         }
@@ -352,6 +357,8 @@ extension Compiler {
 public struct NilInterpolation {
     /// The whole string the interpolation produced.
     public let text: String
+    /// Where the text `nil` starts in `text`, in UTF-8 bytes.
+    public let nilOffset: Int
     /// The interpolated expression that was nil, as source-like text.
     public let expression: String
     public let location: SourceLocation
