@@ -1,18 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way (see PRODUCT.md "Architecture"):
-//   bbs -> BBSRuntime -> { BBSLanguage, BBSTransport }
-// BBSLanguage knows nothing of HTTP or git; BBSTransport knows nothing of the language.
+// Dependencies point one way (docs/internals.md "Architecture"):
+//   bbs -> { BBSRuntime, BBSREPL, BBSLanguage, BBSErrorKinds }; BBSREPL -> { BBSRuntime, BBSLanguage }
+//   BBSRuntime -> { BBSLanguage, BBSTransport } -> BBSErrorKinds
+// BBSLanguage knows nothing of HTTP or git; BBSTransport knows nothing of the language; the
+// one thing they share is the table of error kinds and exit statuses.
 
 // The interpreter's hot paths mutate class-held state; dynamic exclusivity checks
-// nearly halve loop speed (swift-interpreter-notes.md §2.2), so the language target
-// turns them off. This is allowed because bbs is always the root package.
+// nearly halve loop speed (docs/internals.md "Why exclusivity checks are off"), so the
+// language target turns them off. This is allowed because bbs is always the root package.
 let fastInterpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+// The targets where threads meet (parallel's workers, the credential broker, the script lock,
+// the transport's async bridge) build in the Swift 6 language mode, so the compiler checks them
+// for data races; an `@unchecked Sendable` there says beside it why the compiler cannot.
+let checkedConcurrency: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "bbs",
-    platforms: [.macOS(.v14)],
+    // Linux only (Glibc, /proc/self/exe): no other platform is claimed.
     products: [
         .executable(name: "bbs", targets: ["bbs"]),
     ],
@@ -26,21 +33,27 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
+        .target(name: "BBSErrorKinds", swiftSettings: checkedConcurrency),
         .target(
             name: "BBSLanguage",
+            dependencies: ["BBSErrorKinds"],
             swiftSettings: fastInterpreter
         ),
         .target(
             name: "BBSRuntime",
-            dependencies: ["BBSLanguage", "BBSTransport"]
+            dependencies: ["BBSLanguage", "BBSTransport", "BBSErrorKinds"],
+            swiftSettings: checkedConcurrency
         ),
         .executableTarget(
             name: "bbs",
             dependencies: [
                 "BBSRuntime",
                 "BBSREPL",
+                "BBSLanguage",
+                "BBSErrorKinds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: checkedConcurrency
         ),
         // REPL targets (owned by the REPL work): libedit through its readline-compatible API.
         .systemLibrary(
@@ -64,12 +77,14 @@ let package = Package(
         .target(
             name: "BBSTransport",
             dependencies: [
+                "BBSErrorKinds",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: checkedConcurrency
         ),
         .testTarget(
             name: "BBSTransportTests",
@@ -96,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BBSLanguageTests",
-            dependencies: ["BBSLanguage", "BBSRuntime"]
+            dependencies: ["BBSLanguage", "BBSRuntime", "BBSErrorKinds"]
         ),
         // Runs Tests/golden/**/*.bbs and examples/ through the real binaries (some against bbs-mock);
         // depends on them so they are built.

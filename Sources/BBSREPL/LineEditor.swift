@@ -1,4 +1,4 @@
-// Line editing on libedit's readline-compatible API (swift-interpreter-notes.md §3):
+// Line editing on libedit's readline-compatible API (docs/internals.md "The REPL and libedit"):
 // `readline` for a line, `add_history`/`write_history` for the history file, and a
 // completion callback that is a plain C function, so its state lives in globals.
 //

@@ -92,7 +92,7 @@ final class Session {
         }
     }
 
-    enum Outcome {
+    enum InputResult {
         case incomplete
         case done
         case exit(Int32)
@@ -100,35 +100,24 @@ final class Session {
 
     /// Prepares and runs one input; echoes a non-nil value; reports errors and goes on.
     func evaluate(_ text: String, path: String = "<repl>", echo: Bool, allowIncomplete: Bool = true,
-                  show: ((Value) -> Void)? = nil) -> Outcome {
-        let source = SourceFile(path: path, text: text)
-        let interpreter = self.interpreter
-        let globals = self.globals
-        let prepared = Interpreter.runOnLargeStack { interpreter.prepare(source, globals: globals, repl: true) }
+                  show: ((Value) -> Void)? = nil) -> InputResult {
         let script: PreparedScript
-        switch prepared {
-        case .failure(let e):
-            if allowIncomplete && e.isIncomplete { return .incomplete }
-            writeError(runtime.redact(e.render(color: colorErr)))
+        switch runtime.prepare(SourceFile(path: path, text: text), session: globals) {
+        case .rejected(let error):
+            if allowIncomplete && error.isIncomplete { return .incomplete }
+            writeError(runtime.render(error, color: colorErr))
             return .done
-        case .success(let s):
+        case .ready(let s):
             script = s
         }
         Interpreter.interruptFlag.clear()
         replRunning.pointee = 1
-        let result: Result<Value, ScriptError> = Interpreter.runOnLargeStack {
-            do throws(ScriptError) {
-                return .success(try interpreter.run(script))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let outcome = runtime.execute(script)
         replRunning.pointee = 0
         Interpreter.interruptFlag.clear()
         replSawInterrupt.pointee = 0
-        interpreter.out.flush()
-        switch result {
-        case .success(let value):
+        switch outcome {
+        case .finished(let value):
             if let show {
                 show(value)
             } else if echo, case .null = value {
@@ -136,20 +125,10 @@ final class Session {
                 interpreter.out.write(Echo.text(value, color: colorOut) + "\n")
                 interpreter.out.flush()
             }
-        case .failure(let error):
-            switch error {
-            case .exit(let code):
-                return .exit(code)
-            case .interrupted:
-                writeError("interrupted\n")
-            case .optionalChainNil:
-                writeError("internal error: optional chain escaped\n")
-            case .thrown(let e):
-                var message = Diagnostics.render(file: e.file, at: e.location, severity: "error",
-                                                 message: Runtime.describe(e), color: colorErr)
-                for site in e.trace.prefix(8) { message += "    in \(site)\n" }
-                writeError(message)
-            }
+        case .exited(let code):
+            return .exit(code)
+        case .failed(let error):
+            writeError(runtime.render(error, color: colorErr))
         }
         return .done
     }

@@ -19,25 +19,28 @@ enum APIBuiltins {
 
         api.define("get", arity: 1...2) { args, interp throws(ScriptError) in
             let path = try APIPathBuiltins.argument(args, 0, interp)
-            let query = try APIValues.query(args[1], "api.get")
-            return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query)))
+            var secrets = SecretCarriage()
+            let query = try APIValues.query(args[1], "api.get", secrets: &secrets)
+            return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query), carrying: secrets, callee: "api.get"))
         }
         for method in ["post", "put", "patch"] {
             api.define(method, arity: 1...2) { args, interp throws(ScriptError) in
                 let path = try APIPathBuiltins.argument(args, 0, interp)
                 var headers = APIHeaders()
-                let body = try APIValues.body(args[1], headers: &headers)
+                var secrets = SecretCarriage()
+                let body = try APIValues.body(args[1], headers: &headers, secrets: &secrets)
                 return try write(client, APIRequest(method: method.uppercased(), path, headers: headers, body: body),
-                                 path: path, bodyValue: args[1])
+                                 path: path, bodyValue: args[1], secrets: secrets, callee: args.callee)
             }
         }
         api.define("delete", arity: 1...1) { args, interp throws(ScriptError) in
             let path = try APIPathBuiltins.argument(args, 0, interp)
-            return try write(client, APIRequest(method: "DELETE", path), path: path, bodyValue: .null)
+            return try write(client, APIRequest(method: "DELETE", path), path: path, bodyValue: .null, callee: args.callee)
         }
         api.define("request", arity: 1...1) { args, interp throws(ScriptError) in
             let spec = try args.map(0, "the request")
             let callee = "api.request"
+            _ = try OptionMap(spec, callee: callee, allowed: ["method", "path", "url", "query", "headers", "body"])
             let method: String
             switch spec.entries["method"] ?? .null {
             case .null: method = "GET"
@@ -48,12 +51,13 @@ enum APIBuiltins {
                 throw ScriptError.type("\(callee): 'path' must be a string")
             }
             try APIPathBuiltins.checkNoNil(path, callee, interp)
-            let query = try APIValues.query(spec.entries["query"] ?? .null, callee)
-            var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee)
-            let body = try APIValues.body(spec.entries["body"] ?? .null, headers: &headers)
+            var secrets = SecretCarriage()
+            let query = try APIValues.query(spec.entries["query"] ?? .null, callee, secrets: &secrets)
+            var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee, secrets: &secrets)
+            let body = try APIValues.body(spec.entries["body"] ?? .null, headers: &headers, secrets: &secrets)
             let request = APIRequest(method: method, path, query: query, headers: headers, body: body,
                                      throwsOnHTTPError: false)
-            let response = try client.send(request)
+            let response = try client.send(request, carrying: secrets, callee: callee)
             var m = OrderedMap()
             m["status"] = .int(response.status)
             m["headers"] = APIValues.headers(response.headers)
@@ -79,8 +83,9 @@ enum APIBuiltins {
         APIPathBuiltins.install(into: api)
     }
 
-    static func write(_ client: APIClient, _ request: APIRequest, path: String, bodyValue: Value) throws(ScriptError) -> Value {
-        let response = try client.send(request)
+    static func write(_ client: APIClient, _ request: APIRequest, path: String, bodyValue: Value,
+                      secrets: SecretCarriage = SecretCarriage(), callee: String = "api") throws(ScriptError) -> Value {
+        let response = try client.send(request, carrying: secrets, callee: callee)
         if response.isDryRun {
             client.dryRunPlan.record(method: request.method, path: path)
             return DryRunPlan.result(method: request.method, path: path, body: bodyValue)

@@ -7,11 +7,16 @@ import BBSLanguage
 import BBSTransport
 import Foundation
 
+// Unchecked: the mutable fields are touched only under `lock`.
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions
     /// The writes a `--dry-run` held back, for the summary at the end.
     let dryRunPlan = DryRunPlan()
+    /// The runtime's script lock, released while a request waits.
+    let scriptLock: ScriptLock
+    /// Where the script's secrets may go.
+    let secretPolicy: SecretPolicy
     private let environment: [String: String]
     private let version: String
     private let lock = NSLock()
@@ -19,8 +24,10 @@ final class APIClient: @unchecked Sendable {
     private var credential: Credential?
     private var tracingBeforeStart: Bool
 
-    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String) {
+    init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String, scriptLock: ScriptLock) {
         self.options = options
+        self.scriptLock = scriptLock
+        secretPolicy = SecretPolicy(network: options)
         self.environment = environment
         self.redactor = redactor
         self.version = version
@@ -76,22 +83,34 @@ final class APIClient: @unchecked Sendable {
     /// script errors (`kind`, `status`, `detail`, ...). Ctrl-C ends the wait at once (the
     /// request is cancelled), even during a long retry backoff.
     func send(_ request: APIRequest) throws(ScriptError) -> APIResponse {
-        try start(request).wait()
+        try start(request).response()
     }
 
-    /// Starts `request` in the background (also used for pagination prefetch); `wait()` on the
-    /// result blocks with the interpreter lock released.
-    func start(_ request: APIRequest) throws(ScriptError) -> PendingResponse {
+    /// Sends a request that may carry the script's secrets: refused (before anything is sent)
+    /// unless every one of them may go to the request's origin; see SecretRules.swift.
+    func send(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> APIResponse {
+        try start(request, carrying: secrets, callee: callee).response()
+    }
+
+    func start(_ request: APIRequest, carrying secrets: SecretCarriage, callee: String) throws(ScriptError) -> PendingAPIResponse {
+        guard !secrets.isEmpty else { return try start(request) }
+        let url: String
         let t = try transport()
-        let pending = PendingResponse()
-        pending.task = Task.detached {
-            do throws(TransportError) {
-                pending.finish(.success(try await t.send(request)))
-            } catch {
-                pending.finish(.failure(error))
-            }
-        }
-        return pending
+        do throws(TransportError) { url = try t.url(for: request) } catch { throw APIErrors.scriptError(error) }
+        try secretPolicy.check(secrets, url: url, callee: callee)
+        // A derived secret (`t.lower()`) is not registered yet; the trace must mask it too.
+        for text in secrets.texts where text.count >= 4 { redactor.register(text) }
+        var marked = request
+        marked.secretHeaders = secrets.headerNames
+        marked.carriesSecret = secrets.inPayload
+        return try start(marked)
+    }
+
+    /// Starts `request` in the background (also used for pagination prefetch); `response()` on
+    /// the result blocks with the interpreter lock released.
+    func start(_ request: APIRequest) throws(ScriptError) -> PendingAPIResponse {
+        PendingAPIResponse(pending: try transport().start(request), scriptLock: scriptLock,
+                           withoutCredential: currentCredential == nil)
     }
 
     func shutdown() {
@@ -100,34 +119,26 @@ final class APIClient: @unchecked Sendable {
     }
 }
 
-/// A response still on its way.
-final class PendingResponse: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var result: Result<APIResponse, TransportError>?
-    var task: Task<Void, Never>?
+/// A request on its way, as the runtime waits for it: with the interpreter lock released, ending
+/// at once on Ctrl-C, and a 401 sent without any token saying how to set one.
+struct PendingAPIResponse {
+    let pending: PendingResponse
+    let scriptLock: ScriptLock
+    /// No credential was set when the request started.
+    let withoutCredential: Bool
 
-    func finish(_ r: Result<APIResponse, TransportError>) {
-        lock.withLock { result = r }
-        done.signal()
-    }
-
-    /// Waits for the response (interpreter lock released); throws `interrupted` on Ctrl-C.
-    func wait() throws(ScriptError) -> APIResponse {
-        let interrupted = ScriptLock.shared.blocking { () -> Bool in
-            while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-                if Interpreter.interruptFlag.isSet { return true }
+    func response() throws(ScriptError) -> APIResponse {
+        let result = scriptLock.blocking {
+            pending.wait(stoppingWhen: { Interpreter.interruptFlag.isSet })
+        }
+        switch result {
+        case nil: throw ScriptError.interrupted
+        case .success(let r)?: return r
+        case .failure(var e)?:
+            if e.status == 401, withoutCredential {
+                e.message += " (no token is set: export BITBUCKET_TOKEN, or call auth.token(token.env(\"NAME\")) in the script)"
             }
-            done.signal() // a second wait() returns at once
-            return false
-        }
-        if interrupted {
-            task?.cancel()
-            throw ScriptError.interrupted
-        }
-        switch lock.withLock({ result! }) {
-        case .success(let r): return r
-        case .failure(let e): throw APIErrors.scriptError(e)
+            throw APIErrors.scriptError(e)
         }
     }
 }

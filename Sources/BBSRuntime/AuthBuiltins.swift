@@ -2,6 +2,7 @@
 // `auth.basic(user, secret)` (an API token or app password). Either replaces the default
 // credential (BITBUCKET_TOKEN) for every later request. A plain string is accepted too; it
 // is registered with the redactor at once, so it is masked in all output from then on.
+// `auth.allow(secret, origins)` lets a secret go to another service's origin (SecretRules.swift).
 
 import BBSLanguage
 import Foundation
@@ -20,6 +21,13 @@ enum AuthBuiltins {
             guard !user.isEmpty else { throw ScriptError.value("auth.basic: the username must not be empty") }
             let text = try secretText(args, 1, "auth.basic")
             client.setCredential(.basic(username: user, password: text))
+            return .null
+        }
+        auth.define("allow", arity: 2...2) { args, _ throws(ScriptError) in
+            guard case .object(let secret as SecretValue) = args[0] else {
+                throw args.argumentError(0, "the secret", expected: "a secret (token.env, token.file, token.prompt)")
+            }
+            try SecretPolicy.grant(secret, args[1], callee: args.callee)
             return .null
         }
     }

@@ -27,9 +27,7 @@ final class GitModule {
     init(client: APIClient, options: RuntimeOptions, mainInterpreter: Interpreter) {
         self.client = client
         self.options = options
-        var base = options.gitURL.trimmingCharacters(in: .whitespaces)
-        while base.hasSuffix("/") { base.removeLast() }
-        gitBase = base
+        gitBase = options.network.gitBase
         self.mainInterpreter = mainInterpreter
     }
 
@@ -49,14 +47,11 @@ final class GitModule {
 
     private func clone(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let (url, label) = try cloneSource(args)
-        let dir = args.isAbsentOrNil(1) ? Self.defaultDirectory(for: url) : try args.string(1, "the directory")
-        let opts = try args.options(2)
+        let dir = args.isAbsent(1) ? Self.defaultDirectory(for: url) : try args.string(1, "the directory")
+        let opts = try args.options(2, allowed: ["branch", "depth"])
         var arguments = ["clone", progressFlag(interp)]
-        if let branch = try optionString(args, opts, "branch") { arguments += ["--branch", branch] }
-        if let depth = try optionInt(args, opts, "depth") {
-            guard depth >= 1 else { throw ScriptError.value("git.clone: option 'depth' must be at least 1, not \(depth)") }
-            arguments += ["--depth", String(depth)]
-        }
+        if let branch = try opts.string("branch") { arguments += ["--branch", branch] }
+        if let depth = try opts.int("depth", atLeast: 1) { arguments += ["--depth", String(depth)] }
         arguments += ["--", url, dir]
         let result = try execute("clone", arguments, directory: nil, interp)
         summarize(interp, "git clone \(label) → \(dir)", result)
@@ -65,11 +60,11 @@ final class GitModule {
 
     private func fetch(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let dir = try directory(args)
-        let opts = try args.options(1)
+        let opts = try args.options(1, allowed: ["remote", "prune", "tags"])
         var arguments = ["fetch", progressFlag(interp)]
-        if try optionFlag(args, opts, "prune") { arguments.append("--prune") }
-        if try optionFlag(args, opts, "tags") { arguments.append("--tags") }
-        let remote = try optionString(args, opts, "remote") ?? "origin"
+        if try opts.flag("prune") { arguments.append("--prune") }
+        if try opts.flag("tags") { arguments.append("--tags") }
+        let remote = try opts.string("remote") ?? "origin"
         arguments.append(remote)
         let result = try execute("fetch", arguments, directory: dir, interp)
         summarize(interp, "git fetch \(remote) (in \(dir))", result)
@@ -78,12 +73,12 @@ final class GitModule {
 
     private func pull(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let dir = try directory(args)
-        let opts = try args.options(1)
+        let opts = try args.options(1, allowed: ["remote", "branch", "rebase"])
         // A script must not create merge commits it never asked for: fast-forward or rebase only.
-        var arguments = ["pull", progressFlag(interp), try optionFlag(args, opts, "rebase") ? "--rebase" : "--ff-only"]
-        let remote = try optionString(args, opts, "remote") ?? "origin"
+        var arguments = ["pull", progressFlag(interp), try opts.flag("rebase") ? "--rebase" : "--ff-only"]
+        let remote = try opts.string("remote") ?? "origin"
         arguments.append(remote)
-        if let branch = try optionString(args, opts, "branch") { arguments.append(branch) }
+        if let branch = try opts.string("branch") { arguments.append(branch) }
         let result = try execute("pull", arguments, directory: dir, interp)
         summarize(interp, "git pull \(remote) (in \(dir))", result)
         return .null
@@ -91,14 +86,14 @@ final class GitModule {
 
     private func push(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let dir = try directory(args)
-        let opts = try args.options(1)
+        let opts = try args.options(1, allowed: ["remote", "branch", "tags", "force"])
         var arguments = ["push", progressFlag(interp)]
-        if try optionFlag(args, opts, "force") { arguments.append("--force") }
-        let remote = try optionString(args, opts, "remote") ?? "origin"
+        if try opts.flag("force") { arguments.append("--force") }
+        let remote = try opts.string("remote") ?? "origin"
         var refspecs: [String] = []
-        if let branch = try optionString(args, opts, "branch") { refspecs.append(branch) }
-        switch opts?.entries["tags"] {
-        case nil, .null?, .bool(false)?: break
+        if let branch = try opts.string("branch") { refspecs.append(branch) }
+        switch opts.value("tags") {
+        case nil, .bool(false)?: break
         case .bool(true)?: arguments.append("--tags")
         case .string(let tag)?: refspecs.append("refs/tags/\(tag)")
         case .list(let tags)?:
@@ -126,31 +121,34 @@ final class GitModule {
     }
 
     private func runCommand(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
-        let dir = args.isAbsentOrNil(0) ? nil : try args.string(0, "the directory")
+        let dir = args.isAbsent(0) ? nil : try args.string(0, "the directory")
         var arguments: [String] = []
         for (i, item) in try args.list(1, "the git arguments").items.enumerated() {
             switch item {
             case .string(let s): arguments.append(s)
             case .int, .float: arguments.append(Printer.display(item))
             case .object(let o as SecretValue):
-                _ = o
-                throw ScriptError.value("git.run: argument \(i) is a secret; an argument list is visible to every user of the machine, so secrets are refused")
+                throw ScriptError.value("git.run: argument \(i) is a secret (\(o.origin)); an argument list is visible to every user of the machine, so secrets are refused")
             default: throw ScriptError.type("git.run: argument \(i) must be a string, not \(item.typeName)")
             }
         }
         guard !arguments.isEmpty else { throw ScriptError.value("git.run: the argument list is empty") }
+        try GitSafety.check(arguments)
+        let check = try args.options(2, allowed: ["check"]).flag("check", default: true)
         if options.network.dryRun && arguments.first == "push" {
             interp.err.write("DRY-RUN git \(arguments.joined(separator: " "))\(dir.map { " (in \($0))" } ?? "")\n")
             return Self.resultMap(GitResult(status: 0, stdout: "", stderr: "", elapsed: 0))
         }
-        let check = try args.options(2)?.entries["check"]?.isTruthy ?? true
-        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check)
+        let result = try execute(arguments[0], arguments, directory: dir, interp, check: check,
+                                 remote: GitSafety.mayTalkToRemote(arguments))
         return Self.resultMap(result)
     }
 
     private func config(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let dir = try directory(args)
         let key = try args.string(1, "the key")
+        // Reading is harmless; setting or unsetting one of these keys is not.
+        if args.count >= 3, GitSafety.isGuardedKey(key) { throw GitSafety.guardedKeyError("git.config", key) }
         if args.count < 3 {
             let result = try execute("config", ["config", "--local", "--get", key], directory: dir, interp, check: false, remote: false)
             if result.status == 1 { return .null } // unset
@@ -185,9 +183,10 @@ final class GitModule {
     /// `remote: false` for commands that never talk to a server (config): no credential channel.
     private func execute(_ operation: String, _ arguments: [String], directory: String?, _ interp: Interpreter,
                          check: Bool = true, remote: Bool = true) throws(ScriptError) -> GitResult {
-        guard let base = URL(string: gitBase), base.scheme != nil, base.host != nil else {
-            throw ScriptError.runtime("configuration", "git.\(operation): the git base URL '\(gitBase)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
+        do throws(TransportError) { _ = try options.network.validatedGitOrigin() } catch {
+            throw ScriptError.runtime(.configuration, "git.\(operation): \(error.message)")
         }
+        let base = URL(string: gitBase)!
         var runner = GitRunner(gitBaseURL: base, credential: client.currentCredential, redactor: client.redactor,
                                baseEnvironment: options.environment)
         if client.isTracing {
@@ -198,7 +197,7 @@ final class GitModule {
         interp.err.flush()
         let invocation = GitInvocation(arguments: arguments, directory: directory, usesRemote: remote,
                                        liveProgress: showsLiveProgress(interp) && arguments.contains("--progress"))
-        let outcome: Result<GitResult, GitRunError> = ScriptLock.shared.blocking {
+        let outcome: Result<GitResult, GitRunError> = interp.scriptLock.blocking {
             do throws(GitRunError) {
                 return .success(try runner.run(invocation, isCancelled: { Interpreter.interruptFlag.isSet }))
             } catch {
@@ -209,7 +208,7 @@ final class GitModule {
         case .failure(.cancelled):
             throw ScriptError.interrupted
         case .failure(.cannotStart(let reason)):
-            throw ScriptError.runtime("process", "git \(operation): \(reason)")
+            throw ScriptError.runtime(.process, "git \(operation): \(reason)")
         case .success(let result):
             if check && result.status != 0 { throw failure(operation, arguments, result) }
             return result
@@ -256,6 +255,9 @@ final class GitModule {
         if case .object(let o as RepoValue) = args[0] {
             return ("\(gitBase)/\(o.workspace)/\(o.slug).git", o.fullName)
         }
+        if case .object(let o as SecretValue) = args[0] {
+            throw ScriptError.value("git.clone: the URL is built from a secret (\(o.origin)); it would be stored in .git/config. Clone without credentials in the URL: bbs gives git the token (BITBUCKET_TOKEN or auth.token) itself")
+        }
         let source = try args.string(0, "the repository")
         if source.contains("://") {
             if let url = URLComponents(string: source), url.password != nil {
@@ -288,30 +290,6 @@ final class GitModule {
         case .object(_ as SecretValue):
             throw ScriptError.value("\(callee): \(what) is a secret; secrets are never written to .git/config")
         default: throw args.argumentError(i, what, expected: "a string")
-        }
-    }
-
-    private func optionString(_ args: Arguments, _ opts: MapRef?, _ key: String) throws(ScriptError) -> String? {
-        switch opts?.entries[key] {
-        case nil, .null?: return nil
-        case .string(let s)?: return s
-        case let other?: throw ScriptError.type("\(args.callee): option '\(key)' must be a string, not \(other.typeName)")
-        }
-    }
-
-    private func optionInt(_ args: Arguments, _ opts: MapRef?, _ key: String) throws(ScriptError) -> Int? {
-        switch opts?.entries[key] {
-        case nil, .null?: return nil
-        case .int(let n)?: return n
-        case let other?: throw ScriptError.type("\(args.callee): option '\(key)' must be an int, not \(other.typeName)")
-        }
-    }
-
-    private func optionFlag(_ args: Arguments, _ opts: MapRef?, _ key: String) throws(ScriptError) -> Bool {
-        switch opts?.entries[key] {
-        case nil, .null?: return false
-        case .bool(let b)?: return b
-        case let other?: throw ScriptError.type("\(args.callee): option '\(key)' must be a bool, not \(other.typeName)")
         }
     }
 

@@ -1,6 +1,7 @@
 // How bbs reaches Bitbucket: filled from the environment, then overridden by command-line
 // options (`--api-url`, `--git-url`, `--trace`, `--dry-run`, `--ca-file`), and turned into
-// the transport core's configuration.
+// the transport core's configuration. The base URLs are normalised and validated here once:
+// the transport, `repo`, `git` and the secret rules all take their origins from these.
 
 import BBSTransport
 import Foundation
@@ -26,6 +27,35 @@ public struct NetworkOptions {
         timeout = Self.nonEmpty(environment["BBS_TIMEOUT"]).flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil }
     }
 
+    /// The git base URL as clone URLs start: trimmed, without a trailing `/`.
+    public var gitBase: String { Self.base(gitURL) }
+
+    /// The API and git origins, checked: each must be an http(s) URL with a host.
+    public func validatedOrigins() throws(TransportError) -> (api: Origin, git: Origin) {
+        guard let api = Origin(Self.base(apiURL)) else {
+            throw TransportError(kind: .configuration, message: "the API base URL '\(apiURL)' is not an http(s) URL (--api-url / BBS_API_URL)")
+        }
+        return (api, try validatedGitOrigin())
+    }
+
+    public func validatedGitOrigin() throws(TransportError) -> Origin {
+        guard let git = Origin(gitBase) else {
+            throw TransportError(kind: .configuration, message: "the git base URL '\(gitURL)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
+        }
+        return git
+    }
+
+    /// The origins a secret may always go to: those of the two base URLs that are valid.
+    public var boundOrigins: [Origin] {
+        [Origin(Self.base(apiURL)), Origin(gitBase)].compactMap { $0 }
+    }
+
+    private static func base(_ url: String) -> String {
+        var base = url.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        return base
+    }
+
     static func nonEmpty(_ s: String?) -> String? {
         guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return s
@@ -39,12 +69,10 @@ public struct NetworkOptions {
 
     /// The transport configuration; fails on a bad URL or proxy variable.
     func transportConfig(environment: [String: String], version: String) throws(TransportError) -> TransportConfig {
-        guard let api = URL(string: apiURL.trimmingCharacters(in: .whitespaces)), api.scheme != nil, api.host != nil else {
-            throw TransportError(kind: .configuration, message: "the API base URL '\(apiURL)' is not an http(s) URL (--api-url / BBS_API_URL)")
-        }
-        guard let git = URL(string: gitURL.trimmingCharacters(in: .whitespaces)), git.scheme != nil, git.host != nil else {
-            throw TransportError(kind: .configuration, message: "the git base URL '\(gitURL)' is not an http(s) URL (--git-url / BBS_GIT_URL)")
-        }
+        _ = try validatedOrigins()
+        // Validated just above; the API base keeps its path (`/2.0`).
+        let api = URL(string: apiURL.trimmingCharacters(in: .whitespaces))!
+        let git = URL(string: gitBase)!
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw TransportError(kind: .configuration, message: "cannot read the CA file '\(caFile)' (--ca-file / BBS_CA_FILE)")
         }

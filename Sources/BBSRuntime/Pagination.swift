@@ -33,7 +33,7 @@ struct PageIterator: ValueIterator {
     let client: APIClient
     var first: APIRequest?
     var cursor: PageCursor
-    var pending: PendingResponse?
+    var pending: PendingAPIResponse?
     /// The next page's URL, until its prefetch starts.
     var nextURL: String?
     /// Raised when the script asks past the last good page.
@@ -73,7 +73,7 @@ struct PageIterator: ValueIterator {
         }
         if let p = pending {
             pending = nil
-            return try p.wait()
+            return try p.response()
         }
         if let e = deferredError {
             deferredError = nil
@@ -84,7 +84,7 @@ struct PageIterator: ValueIterator {
 
     private mutating func load(_ response: APIResponse) throws(ScriptError) {
         guard case .map(let page) = APIValues.body(response), case .list(let values)? = page.entries["values"] else {
-            throw ScriptError.thrown(ErrorValue(kind: "pagination",
+            throw ScriptError.thrown(ErrorValue(kind: .pagination,
                 message: "api.paginate: \(client.redactor.redact(response.url)) did not return a page (a JSON object with 'values')",
                 extra: ["status": .int(response.status)]))
         }

@@ -7,7 +7,7 @@
 //   sharing everything else with the caller's interpreter: builtins, method tables, output
 //   buffers, module loader; compiled closures reach globals through the `GlobalStore`s they
 //   captured, so a worker sees and updates the same variables as the script.
-// - A worker holds the process-wide `ScriptLock` whenever it runs script code, so script code
+// - A worker holds the runtime's `ScriptLock` whenever it runs script code, so script code
 //   never runs on two threads at once; built-ins that wait (HTTP, `sleep`, prompts) release the
 //   lock while waiting, which is where the concurrency comes from. CPU-bound callbacks gain
 //   nothing, I/O-bound ones overlap their waits (issue 3 target: 200 GETs with 8 workers at
@@ -27,31 +27,17 @@ enum ParallelBuiltin {
     static func install(into interpreter: Interpreter) {
         interpreter.defineBuiltin("parallel", arity: 2...3) { args, interp throws(ScriptError) in
             let items = try collect(args[0], interp)
-            let fn = try args.function(1, "the function")
-            var workers = 4
-            if let opts = try args.options(2), let w = opts.entries["workers"], w.isTruthy {
-                guard case .int(let n) = w, n >= 1 else {
-                    throw ScriptError.value("parallel: option 'workers' must be an int of at least 1, not \(Printer.repr(w))")
-                }
-                workers = min(n, maxWorkers)
-            }
-            let wantsIndex: Bool
-            if case .function(let c) = fn {
-                wantsIndex = (c as? NativeFunction).map { $0.minArity >= 2 } ?? (c.parameterCount >= 2)
-            } else {
-                wantsIndex = false
-            }
-            func arguments(_ i: Int) -> [Value] { wantsIndex ? [items[i], .int(i)] : [items[i]] }
-
-            workers = min(workers, items.count)
+            let fn = try args.callback(1, "the function")
+            let requested = try args.options(2, allowed: ["workers"]).int("workers", atLeast: 1) ?? 4
+            let workers = min(requested, maxWorkers, items.count)
             if workers <= 1 {
                 var results: [Value] = []
                 results.reserveCapacity(items.count)
-                for i in items.indices { results.append(try interp.call(fn, arguments(i))) }
+                for i in items.indices { results.append(try fn.call(interp, items[i], extra: .int(i))) }
                 return .list(ListRef(results))
             }
             return .list(ListRef(try run(count: items.count, workers: workers, from: interp) { w, i throws(ScriptError) in
-                try w.call(fn, arguments(i))
+                try fn.call(w, items[i], extra: .int(i))
             }))
         }
     }
@@ -79,31 +65,42 @@ enum ParallelBuiltin {
         w.mapMethods = main.mapMethods
         w.scriptArgs = main.scriptArgs
         w.moduleLoader = main.moduleLoader
+        w.host = main.host
         return w
     }
 
+    /// What the worker threads share: the callback, an interpreter each, the next item and the
+    /// results. Every field is touched only by a thread that holds the `ScriptLock` (the worker
+    /// loop below runs between `acquire` and `release`; the caller reads the results after
+    /// `group.wait`). That is a locking discipline the compiler cannot check, hence unchecked.
     private final class State: @unchecked Sendable {
+        let body: (Interpreter, Int) throws(ScriptError) -> Value
+        let interpreters: [Interpreter]
         var next = 0
         var results: [Value]
         var failure: (index: Int, error: ScriptError)?
-        init(count: Int) { results = Array(repeating: .null, count: count) }
+        init(count: Int, interpreters: [Interpreter], body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) {
+            results = Array(repeating: .null, count: count)
+            self.interpreters = interpreters
+            self.body = body
+        }
     }
 
     private static func run(count: Int, workers: Int, from main: Interpreter,
                             _ body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) throws(ScriptError) -> [Value] {
-        let lock = ScriptLock.shared
-        let state = State(count: count)
+        let lock = main.scriptLock
+        let state = State(count: count, interpreters: (0..<workers).map { _ in makeWorker(from: main) }, body: body)
         let group = DispatchGroup()
-        let interpreters = (0..<workers).map { _ in makeWorker(from: main) }
-        for worker in interpreters {
+        for w in 0..<workers {
             group.enter()
             let thread = Thread {
                 lock.acquire()
+                let worker = state.interpreters[w]
                 while state.failure == nil, state.next < count {
                     let i = state.next
                     state.next += 1
                     do throws(ScriptError) {
-                        state.results[i] = try body(worker, i)
+                        state.results[i] = try state.body(worker, i)
                     } catch {
                         if state.failure == nil || state.failure!.index > i { state.failure = (i, error) }
                     }

@@ -15,11 +15,11 @@ enum RepoLocator {
             return name
         }
         guard let remote = originURL() else {
-            throw ScriptError.runtime("value",
+            throw ScriptError.runtime(.value,
                 "repo: no repository given, BITBUCKET_REPO_FULL_NAME is not set and the current directory has no git remote 'origin'")
         }
         guard let name = fullName(fromRemote: remote) else {
-            throw ScriptError.runtime("value", "repo: cannot tell the repository from the remote '\(withoutCredentials(remote))'")
+            throw ScriptError.runtime(.value, "repo: cannot tell the repository from the remote '\(withoutCredentials(remote))'")
         }
         return name
     }

@@ -45,7 +45,7 @@ final class RepoValue: HostObject {
         let listings = ["branches": "/refs/branches", "tags": "/refs/tags", "commits": "/commits"]
         guard name == "info" || name == "prs" || listings[name] != nil else { return nil }
         let callee = "repo.\(name)"
-        guard let client else { throw ScriptError.runtime("configuration", "\(callee): no API client") }
+        guard let client else { throw ScriptError.runtime(.configuration, "\(callee): no API client") }
         let maxArgs = name == "prs" ? 1 : 0
         guard args.count <= maxArgs else {
             throw ScriptError.type("\(callee)() takes \(maxArgs == 0 ? "no arguments" : "0 to 1 arguments") but \(args.count) \(args.count == 1 ? "was" : "were") given")
@@ -55,7 +55,7 @@ final class RepoValue: HostObject {
             return APIValues.body(try client.send(APIRequest(method: "GET", apiPath)))
         case "prs":
             let a = Arguments(args.values, callee: callee)
-            let state = try a.isAbsentOrNil(0) ? "OPEN" : a.string(0, "the state")
+            let state = try a.isAbsent(0) ? "OPEN" : a.string(0, "the state")
             var query: [URLQueryItem] = []
             if state.uppercased() != "ALL" {
                 for s in state.split(separator: ",") {
@@ -77,11 +77,10 @@ final class RepoValue: HostObject {
 }
 
 enum RepoBuiltins {
-    static func install(into interpreter: Interpreter, gitURL: String, client: APIClient?, environment: [String: String]) {
-        let base = gitURL.hasSuffix("/") ? String(gitURL.dropLast()) : gitURL
+    static func install(into interpreter: Interpreter, gitBase base: String, client: APIClient?, environment: [String: String]) {
         interpreter.defineBuiltin("repo", arity: 0...1) { args, _ throws(ScriptError) in
             let name: String
-            if args.isAbsentOrNil(0) {
+            if args.isAbsent(0) {
                 name = try RepoLocator.locate(environment: environment)
             } else {
                 name = try args.string(0, "the repository")

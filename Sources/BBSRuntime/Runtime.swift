@@ -6,7 +6,9 @@
 // the script holds (BITBUCKET_TOKEN, token.env/file/prompt, auth.* credentials). The
 // interpreter's stdout and stderr buffers pass all text through it, and so do uncaught-error
 // reports and traces, so a token's text never reaches the terminal or a CI log, even when a
-// server echoes it back in a response the script prints.
+// server echoes it back in a response the script prints. Where a secret value may go as data
+// is SecretRules.swift's business; the runtime's `RuntimeHost` gives its interpreters their
+// secrets and script lock.
 
 import BBSLanguage
 import BBSTransport
@@ -45,22 +47,26 @@ public final class Runtime {
     let client: APIClient
 
     public init(options: RuntimeOptions) {
+        ProcessHardening.apply()
         self.options = options
         let redactor = Redactor()
         self.redactor = redactor
+        let host = RuntimeHost(redactor: redactor)
         client = APIClient(options: options.network, environment: options.environment,
-                           redactor: redactor, version: options.version)
+                           redactor: redactor, version: options.version, scriptLock: host.lock)
         interpreter = Interpreter()
+        interpreter.host = host
         interpreter.out.filter = { redactor.redact($0) }
-        Interpreter.inheritedEnvironmentFilter = { environment in environment.filter { !redactor.containsSecret($0.value) } }
-        Interpreter.waitOutsideScript = { body in ScriptLock.shared.blocking(body) }
         interpreter.err.filter = { redactor.redact($0) }
+        if let token = options.environment["BITBUCKET_TOKEN"], token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            interpreter.err.write("warning: BITBUCKET_TOKEN is set but empty, so requests are sent without a token\n")
+        }
         CoreLibrary.install(into: interpreter)
         interpreter.defineBuiltin("args", .list(ListRef(options.scriptArguments.map { .string($0) })))
         TokenBuiltins.install(into: interpreter, environment: options.environment) { redactor.register($0) }
         AuthBuiltins.install(into: interpreter, client: client)
         APIBuiltins.install(into: interpreter, client: client)
-        RepoBuiltins.install(into: interpreter, gitURL: options.gitURL, client: client, environment: options.environment)
+        RepoBuiltins.install(into: interpreter, gitBase: options.network.gitBase, client: client, environment: options.environment)
         ParallelBuiltin.install(into: interpreter)
         GitModule.install(into: interpreter, client: client, options: options)
         Runtime.installSleep(into: interpreter)
@@ -80,18 +86,6 @@ public final class Runtime {
     /// (e.g. a scope error's required/granted scopes), the status and the request.
     public static func describe(_ error: ErrorValue) -> String { APIErrors.describe(error) }
 
-    /// The exit code for an uncaught error (PRODUCT.md): 4 for auth/permission, 5 for network,
-    /// timeout, rate limit and server errors that outlasted the retries, 3 for syntax, else 1.
-    public static func exitCode(for error: ErrorValue) -> Int32 {
-        switch error.kind {
-        case "auth", "permission": return 4
-        case "network", "timeout", "rate_limited": return 5
-        case "server": return error.fields["retries_exhausted"]?.isTruthy == true ? 5 : 1
-        case "syntax": return 3
-        default: return 1
-        }
-    }
-
     /// `sleep` that lets `parallel` workers run while it waits (see ScriptLock.swift).
     static func installSleep(into interpreter: Interpreter) {
         interpreter.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in
@@ -100,7 +94,7 @@ public final class Runtime {
                 throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
             }
             interp.out.flush()
-            let interrupted = ScriptLock.shared.blocking { () -> Bool in
+            let interrupted = interp.scriptLock.blocking { () -> Bool in
                 let deadline = Date().addingTimeInterval(seconds)
                 while true {
                     if Interpreter.interruptFlag.isSet { return true }

@@ -9,8 +9,8 @@
 //   stack) that shares everything else with the main one: the same builtins, method
 //   tables, output buffers and module loader, and the compiled closures, which reach
 //   globals through the `GlobalStore`s they captured (see `WorkerInterpreters`).
-// - One process-wide lock, this `ScriptLock`, is held by whichever thread runs script
-//   code. Built-ins release it around blocking waits (HTTP requests, `sleep`, the
+// - One lock per runtime, this `ScriptLock` (its interpreters reach it through their
+//   `RuntimeHost`), is held by whichever thread runs script code. Built-ins release it around blocking waits (HTTP requests, `sleep`, the
 //   terminal prompt) with `blocking { ... }`, so while one worker waits on the network
 //   another runs script code. Script code never runs concurrently, so no data race
 //   can reach language objects; HTTP waits overlap, which is what I/O-bound work
@@ -20,29 +20,28 @@
 //   built-ins: `blocking` only releases a lock the current thread holds. `parallel`
 //   takes the lock on the calling thread first if it does not hold it yet.
 // - Released as well: the wait for a git command (GitBuiltins.swift), so clones overlap, and
-//   the wait for a `run` child (the language offers `Interpreter.waitOutsideScript` for it).
+//   the wait for a `run` child (through the interpreter's host, `InterpreterHost.outsideScript`).
 //   Not released: `fs.*`, which is short.
 
 import Foundation
 
-final class ScriptLock: @unchecked Sendable {
-    static let shared = ScriptLock()
-
+final class ScriptLock: Sendable {
     private let mutex = NSLock()
-    private static let key = "bbs.script-lock.held"
+    /// Per lock, so a thread holding one runtime's lock is not taken to hold another's.
+    private let key = "bbs.script-lock.\(UUID().uuidString)"
 
     /// True when the calling thread holds the lock.
     var isHeldByCurrentThread: Bool {
-        Thread.current.threadDictionary[Self.key] != nil
+        Thread.current.threadDictionary[key] != nil
     }
 
     func acquire() {
         mutex.lock()
-        Thread.current.threadDictionary[Self.key] = true
+        Thread.current.threadDictionary[key] = true
     }
 
     func release() {
-        Thread.current.threadDictionary.removeObject(forKey: Self.key)
+        Thread.current.threadDictionary.removeObject(forKey: key)
         mutex.unlock()
     }
 

@@ -9,12 +9,12 @@ enum TerminalPrompt {
     static func readHidden(label: String) throws(ScriptError) -> String {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
-            throw ScriptError.runtime("io", "token.prompt: no terminal to ask on (in CI use token.env or token.file)")
+            throw ScriptError.runtime(.io, "token.prompt: no terminal to ask on (in CI use token.env or token.file)")
         }
         defer { close(fd) }
         var saved = termios()
         guard tcgetattr(fd, &saved) == 0 else {
-            throw ScriptError.runtime("io", "token.prompt: no terminal to ask on (in CI use token.env or token.file)")
+            throw ScriptError.runtime(.io, "token.prompt: no terminal to ask on (in CI use token.env or token.file)")
         }
         let prompt = label.hasSuffix(": ") || label.hasSuffix(":") ? label : label + ": "
         writeAll(fd, prompt)

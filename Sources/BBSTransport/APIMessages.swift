@@ -64,6 +64,12 @@ public struct APIRequest: Sendable {
     /// When false, an HTTP error status (after retries) is returned as a response instead of thrown:
     /// what `api.request` needs. Network failures still throw.
     public var throwsOnHTTPError: Bool
+    /// Header names (lower-case) whose values hold a script's secret: dropped, like Authorization,
+    /// on a redirect to another origin.
+    public var secretHeaders: Set<String> = []
+    /// True when the body or query holds a script's secret: such a request is never redirected to
+    /// another origin with its body, nor sent in clear text through a proxy that is not loopback.
+    public var carriesSecret = false
 
     public init(method: String = "GET", _ target: String, query: [URLQueryItem] = [],
                 headers: APIHeaders = [:], body: [UInt8]? = nil, throwsOnHTTPError: Bool = true) {

@@ -11,6 +11,8 @@ import Glibc
 /// open pipes keep us waiting. So the child leads a new process group and cancelling signals the
 /// group. Spawning also resets the signal mask and dispositions, since threads of Swift
 /// concurrency block SIGINT/SIGTERM and a child would inherit that.
+// Unchecked: `rawStatus` is written by the waiting thread before it signals `exited`, and read only
+// after `exited` was waited for; the semaphore orders the two, which the compiler cannot see.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let stdout: Int32

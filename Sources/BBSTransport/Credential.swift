@@ -12,11 +12,11 @@ public enum Credential: Sendable, Equatable {
     public var gitUsername: String {
         switch self {
         case .bearer:
-            // Access tokens clone with the literal username `x-token-auth` (bitbucket-cloud-facts §3).
+            // Access tokens clone with the literal username `x-token-auth` (docs/internals.md "The secret flow").
             return "x-token-auth"
         case .basic(let username, _):
             // API tokens authenticate REST with the account email, but git rejects the email;
-            // Atlassian documents a static username for that case (facts §3, "App passwords and API tokens").
+            // Atlassian documents a static username for that case (docs/internals.md "The secret flow").
             return username.contains("@") ? "x-bitbucket-api-token-auth" : username
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Hands git the credential for one git operation without the secret ever being in an argument
-/// list, a URL, `.git/config` or an environment variable (bitbucket-cloud-facts §6 lists where each
-/// usual method leaks).
+/// list, a URL, `.git/config` or an environment variable (docs/internals.md "The secret flow" says
+/// where the usual methods leak it).
 ///
 /// How: before git starts, the broker listens on a Unix socket in a fresh 0700 directory, and git
 /// is given `git credential-cache --socket PATH` as its only credential helper (through `GIT_CONFIG_*` variables,
@@ -20,7 +21,7 @@ import Glibc
 /// checked). The broker answers only for the origin the credential is bound to (the configured git
 /// base URL), and never over plain http except to loopback; anything else gets `quit=1`, so git
 /// fails instead of prompting. The socket is removed when the operation ends.
-public final class GitCredentialBroker: @unchecked Sendable {
+public final class GitCredentialBroker: Sendable {
     private let credential: Credential
     private let boundOrigin: Origin
     private let directory: String
@@ -28,9 +29,8 @@ public final class GitCredentialBroker: @unchecked Sendable {
     private let listener: Int32
     /// Written to by `close()` so the serving thread wakes at once instead of at its next poll
     /// timeout (a git command must not wait on us when it is done).
-    private var wake: [Int32] = [-1, -1]
-    private let lock = NSLock()
-    private var stopped = false
+    private let wake: [Int32]
+    private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
     /// Called with a secret-free line each time git asks (for `--trace`).
     private let onRequest: (@Sendable (String) -> Void)?
@@ -56,12 +56,14 @@ public final class GitCredentialBroker: @unchecked Sendable {
             rmdir(directory)
             throw error
         }
-        guard pipe(&wake) == 0 else {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else {
             Glibc.close(listener)
             unlink(socketPath)
             rmdir(directory)
             throw Self.systemError("pipe")
         }
+        wake = pipeEnds
         for fd in wake { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let thread = Thread { [self] in serve() }
         thread.name = "bbs-git-credentials"
@@ -78,7 +80,7 @@ public final class GitCredentialBroker: @unchecked Sendable {
 
     /// Stops answering and removes the socket; safe to call twice.
     public func close() {
-        let first = lock.withLock { () -> Bool in
+        let first = stopped.withLock { stopped -> Bool in
             defer { stopped = true }
             return !stopped
         }
@@ -95,7 +97,7 @@ public final class GitCredentialBroker: @unchecked Sendable {
 
     deinit { close() }
 
-    private var isStopped: Bool { lock.withLock { stopped } }
+    private var isStopped: Bool { stopped.withLock { $0 } }
 
     private func serve() {
         defer { finished.signal() }

@@ -17,6 +17,9 @@ enum GitEnvironment {
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_ASKPASS"] = ""
         environment["SSH_ASKPASS"] = nil
+        // `-c` settings inherited from outside (a parent git, a CI wrapper) could name another
+        // credential helper or an alias; only the entries below configure git.
+        environment["GIT_CONFIG_PARAMETERS"] = nil
         // git's messages are classified by their English text.
         environment["LC_ALL"] = "C.UTF-8"
         environment["LANGUAGE"] = nil

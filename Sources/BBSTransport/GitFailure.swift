@@ -1,16 +1,13 @@
+import BBSErrorKinds
 import Foundation
 
 /// What a failed git run means, read from git's (English, see `GitEnvironment`) stderr, so a script
 /// can catch a rejected push apart from a bad token, and an uncaught one exits 4 or 5 like an API error.
 public struct GitFailure: Sendable {
-    public enum Kind: String, Sendable {
-        case auth               // no or wrong credentials (HTTP 401)
-        case permission         // credentials lack a scope (HTTP 403)
-        case notFound = "not_found"
-        case network
-        case conflict           // rejected push, merge conflict, non-fast-forward pull
-        case git                // anything else
-    }
+    /// git failures are auth (no or wrong credentials, HTTP 401), permission (a missing scope,
+    /// HTTP 403), not_found, network, conflict (rejected push, merge conflict, non-fast-forward
+    /// pull) or git (anything else).
+    public typealias Kind = ErrorKind
 
     public var kind: Kind
     /// The lines of stderr that explain the failure (`fatal:`, `error:`, `remote:`, rejected refs).

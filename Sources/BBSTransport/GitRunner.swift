@@ -120,6 +120,8 @@ public enum GitRunError: Error, Sendable {
 }
 
 /// Bytes from one pipe, read on a background thread; optionally passed on as they arrive.
+// Unchecked: `data` is written only by the draining thread, and read only after the caller's
+// `group.wait()`, which that thread's `leave()` precedes.
 private final class OutputCollector: @unchecked Sendable {
     private var data = Data()
     var text: String { String(decoding: data, as: UTF8.self) }

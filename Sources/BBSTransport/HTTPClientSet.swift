@@ -14,6 +14,8 @@ import NIOSSL
 /// HTTP/2 when the server offers it, no automatic redirects (`Transport` follows them itself so
 /// it can decide per hop whether the credential goes along), and no connection-establishment
 /// retries, so `RetryPolicy` stays the only place that retries anything.
+// Unchecked: `clients` and `isShutDown` are touched only under `lock` (an NSLock, which the
+// compiler does not connect to the fields it guards).
 final class HTTPClientSet: @unchecked Sendable {
     private enum Route: Hashable {
         case direct

@@ -1,13 +1,14 @@
 import Foundation
 
 /// Scheme, host and port: the unit a credential is bound to (RFC 6454), with default ports filled
-/// in so `https://h` and `https://h:443` are the same origin.
-struct Origin: Hashable, CustomStringConvertible {
-    let scheme: String
-    let host: String
-    let port: Int
+/// in so `https://h` and `https://h:443` are the same origin. The runtime's secret rules and git
+/// use the same type, so "which origin is this" is decided once.
+public struct Origin: Hashable, Sendable, CustomStringConvertible {
+    public let scheme: String
+    public let host: String
+    public let port: Int
 
-    init?(_ url: URL) {
+    public init?(_ url: URL) {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty
         else { return nil }
@@ -16,12 +17,18 @@ struct Origin: Hashable, CustomStringConvertible {
         self.port = url.port ?? (scheme == "https" ? 443 : 80)
     }
 
-    init?(_ urlString: String) {
+    public init?(_ urlString: String) {
         guard let url = URL(string: urlString) else { return nil }
         self.init(url)
     }
 
-    var description: String {
+    /// A loopback host (127.0.0.0/8, ::1, localhost): the only place plain http may carry a secret.
+    public var isLoopback: Bool { IPAddress.isLoopback(host) }
+
+    /// Whether a secret may travel to this origin at all: over https, or to loopback.
+    public var carriesSecretsSafely: Bool { scheme == "https" || isLoopback }
+
+    public var description: String {
         let defaultPort = scheme == "https" ? 443 : 80
         let hostText = host.contains(":") ? "[\(host)]" : host
         return port == defaultPort ? "\(scheme)://\(hostText)" : "\(scheme)://\(hostText):\(port)"

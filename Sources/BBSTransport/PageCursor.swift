@@ -3,7 +3,7 @@ import Foundation
 /// The rules for following Bitbucket's paginated collections; the runtime parses each page's JSON
 /// and asks the cursor where to go next.
 ///
-/// `next` is opaque (bitbucket-cloud-facts §1: clients must not build page URLs), so page-number
+/// `next` is opaque (docs/internals.md "The transport": clients must not build page URLs), so page-number
 /// (`?page=3`) and iterator (`/commits/<hash>?page=…`) styles need no distinction. The cursor:
 /// - stops when a page has no `next`, the documented end of a collection;
 /// - stops, without error, when a page with no values still carries a `next`. Bitbucket is known

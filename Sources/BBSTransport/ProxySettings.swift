@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Proxy choice per request. AsyncHTTPClient reads no proxy variables itself
-/// (swift-interpreter-notes §4), so they are parsed and matched here. Note that AsyncHTTPClient
+/// (docs/internals.md "The transport"), so they are parsed and matched here. Note that AsyncHTTPClient
 /// talks to an http:// proxy through a CONNECT tunnel for plain-http targets too, so a proxy that
 /// allows CONNECT only to port 443 serves the https API but not an http:// base URL.
 public struct ProxySettings: Sendable, Equatable {

@@ -4,6 +4,7 @@ import Foundation
 /// thread using one `Transport` (the interpreter and `parallel` workers draw from one allowance), so
 /// each request reserves the next free slot rather than all waking together. The spacing rule
 /// itself lives in `RetryPolicy.nearLimitSpacing`.
+// Unchecked: the mutable fields are touched only under `lock`.
 final class RateLimitPacer: @unchecked Sendable {
     private let lock = NSLock()
     private var spacing: TimeInterval = 0

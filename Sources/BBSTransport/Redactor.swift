@@ -7,6 +7,7 @@ import Foundation
 /// with the forms it turns into when it is put into a URL, a form body or a Basic header, because a
 /// server echoing a request back (an error page, a redirect's Location) shows those forms, not the
 /// raw text.
+// Unchecked: the mutable fields are touched only under `lock`.
 public final class Redactor: @unchecked Sendable {
     public static let mask = "***"
 
@@ -39,18 +40,47 @@ public final class Redactor: @unchecked Sendable {
         register(credential.secret, usernames: credential.pairedUsernames)
     }
 
+    /// A form shorter than this is masked only where it stands as a whole token: a short secret
+    /// such as `ro` must not turn "error" into "er***r".
+    public static let shortSecretLength = 8
+
     public func redact(_ text: String) -> String {
         let snapshot = lock.withLock { forms }
         var result = text
         for form in snapshot where result.contains(form) {
-            result = result.replacingOccurrences(of: form, with: Self.mask)
+            if form.count >= Self.shortSecretLength {
+                result = result.replacingOccurrences(of: form, with: Self.mask)
+            } else {
+                result = Self.replacingWholeTokens(form, in: result)
+            }
         }
         return result
     }
 
-    /// True when `text` holds any registered secret, in any of its forms.
+    /// True when `text` holds any registered secret, in any of its forms (short ones as whole tokens).
     public func containsSecret(_ text: String) -> Bool {
-        lock.withLock { forms }.contains { text.contains($0) }
+        lock.withLock { forms }.contains { form in
+            guard text.contains(form) else { return false }
+            return form.count >= Self.shortSecretLength || Self.replacingWholeTokens(form, in: text) != text
+        }
+    }
+
+    private static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+
+    /// `text` with each occurrence of `form` that no letter, digit or `_` touches replaced by the mask.
+    private static func replacingWholeTokens(_ form: String, in text: String) -> String {
+        var result = ""
+        var rest = text[...]
+        while let found = rest.range(of: form) {
+            // Substrings share the text's indices, so the neighbours are read from the whole text.
+            let before = found.lowerBound > text.startIndex ? text[text.index(before: found.lowerBound)] : nil
+            let after = found.upperBound < text.endIndex ? text[found.upperBound] : nil
+            let whole = !(before.map(isWordCharacter) ?? false) && !(after.map(isWordCharacter) ?? false)
+            result += rest[..<found.lowerBound]
+            result += whole ? mask : String(rest[found])
+            rest = rest[found.upperBound...]
+        }
+        return result + rest
     }
 
     public var hasSecrets: Bool { lock.withLock { !forms.isEmpty } }

@@ -20,7 +20,7 @@ import Foundation
 /// would only earn another 429.
 ///
 /// Pacing: Bitbucket sends no reset time, only `X-RateLimit-NearLimit: true` when an access token
-/// nears its hourly allowance (bitbucket-cloud-facts §2). While responses say so, request starts are
+/// nears its hourly allowance (docs/internals.md "The transport"). While responses say so, request starts are
 /// spaced by the sustainable rate, 3600 s / `X-RateLimit-Limit` (3.6 s at 1,000/h), or 1 s when the
 /// limit is not given, capped at `maxDelay`; the first response without the header lifts the pacing.
 /// `RateLimitPacer` applies this spacing across all threads sharing a `Transport`.

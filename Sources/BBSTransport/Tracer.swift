@@ -91,6 +91,7 @@ struct Tracer: Sendable {
 
 /// Whether tracing is on; shared by a transport and whoever may flip it while requests are in
 /// flight (the REPL's `:trace on|off`).
+// Unchecked: `on` is touched only under `lock`.
 public final class TraceSwitch: @unchecked Sendable {
     private let lock = NSLock()
     private var on: Bool

@@ -7,27 +7,33 @@ import NIOHTTP1
 // It knows nothing of the language; BBSRuntime turns its values into script values.
 //
 // Design
-// - One `Transport` per process, shared by the interpreter thread (through `sendBlocking`) and
-//   `parallel` workers (through `send` or `sendBlocking` from their own threads). It is safe to
-//   use from any thread: mutable state sits behind locks, everything else is immutable.
+// - One `Transport` per runtime, created on the first request and shared by the interpreter
+//   thread and `parallel` workers. They reach it through `start` (a `PendingResponse`, which
+//   the runtime waits on with the script lock released, and which prefetches the next page) or
+//   `sendBlocking`; async code calls `send`. It is safe to use from any thread: mutable state
+//   sits behind locks, everything else is immutable.
 // - HTTP is AsyncHTTPClient (`HTTPClientSet`): keep-alive pools, HTTP/2 when offered, the extra CA
 //   added to the system roots, proxies chosen per request from the environment (`ProxySettings`).
 // - Credential binding: the `Authorization` header is added only when the URL's origin (scheme,
 //   host, port) is the API base's or the git base's. Redirects are followed here, not by
 //   AsyncHTTPClient, and a hop keeps the credential only while it stays on the origin the request
 //   started on; a cross-origin hop also loses any Authorization, Cookie or Proxy-Authorization the
-//   script set itself (the rule AsyncHTTPClient applies). Credentials never travel over plain http
-//   except to loopback (the local mock).
+//   script set itself (the rule AsyncHTTPClient applies), and every header the runtime marked as
+//   holding a script's secret (`APIRequest.secretHeaders`); a request with a secret in its body is
+//   not redirected to another origin at all. Credentials never travel over plain http except to
+//   loopback (the local mock), nor through a proxy off this machine when the target is plain http.
 // - Retries: `RetryPolicy` alone decides (see its comment for the rule that keeps a POST from
 //   being sent twice); `RateLimitPacer` spaces requests while Bitbucket says the limit is near.
-// - Errors: every failure is a `TransportError` with a kind, the Bitbucket error envelope's fields
-//   and an exit code; its text has been through the `Redactor`.
+// - Errors: every failure is a `TransportError` with an `ErrorKind` (which also fixes its exit
+//   status) and the Bitbucket error envelope's fields; its text has been through the `Redactor`.
 // - Output: trace and dry-run lines go to `config.traceSink`, always through the `Redactor`.
 // - Dry run: writes (POST/PUT/PATCH/DELETE) are written to the sink as one line and answered with a
 //   synthetic response (`isDryRun`, status 0); reads are still sent.
 // - Pagination rules live in `PageCursor`; parsing the JSON pages is the runtime's job.
+// The rules in prose, with the Bitbucket behaviour behind them: docs/internals.md "The transport".
 
 /// Sends API requests with the configured credential, retries, tracing and redaction.
+// Unchecked: its one mutable field, `storedCredential`, is touched only under `credentialLock`.
 public final class Transport: @unchecked Sendable {
     public let config: TransportConfig
     public let redactor: Redactor
@@ -167,18 +173,8 @@ public final class Transport: @unchecked Sendable {
     /// a cooperative-pool thread, and enough of those deadlock Swift concurrency.
     @available(*, noasync, message: "use send(_:) from async code")
     public func sendBlocking(_ request: APIRequest) throws(TransportError) -> APIResponse {
-        let box = BlockingResult()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached { [self] in
-            do throws(TransportError) {
-                box.store(.success(try await self.send(request)))
-            } catch {
-                box.store(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        return try box.take().get()
+        // Without a stop condition the wait only ends with a result.
+        try start(request).wait()!.get()
     }
 
     /// Closes every pooled connection. Later requests fail with a `.configuration` error.
@@ -210,19 +206,6 @@ struct Exchanged {
     }
 }
 
-private final class BlockingResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<APIResponse, TransportError>?
-
-    func store(_ value: Result<APIResponse, TransportError>) {
-        lock.withLock { result = value }
-    }
-
-    func take() -> Result<APIResponse, TransportError> {
-        lock.withLock { result! }
-    }
-}
-
 extension Transport {
     private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
 
@@ -239,7 +222,12 @@ extension Transport {
                 return .failure(ClassifiedFailure(kind: .configuration, phase: .permanent, message: "not an http(s) URL: \(url)"))
             }
             if hops > 0, origin != startOrigin {
-                for name in Tracer.sensitiveHeaders { scriptHeaders.remove(name) }
+                for name in Tracer.sensitiveHeaders.union(request.secretHeaders) { scriptHeaders.remove(name) }
+                if request.carriesSecret, body != nil {
+                    return .failure(ClassifiedFailure(
+                        kind: .configuration, phase: .permanent,
+                        message: "refusing to follow a redirect to another origin (\(origin)) with a secret in the request"))
+                }
             }
             var headers = scriptHeaders
             if let credential = self.credential, origin == startOrigin, boundOrigins.contains(origin), !headers.contains("authorization") {
@@ -254,13 +242,21 @@ extension Transport {
             if body != nil, !headers.contains("content-type") { headers.add("Content-Type", "application/json") }
 
             let proxy = config.proxy.proxy(scheme: origin.scheme, host: origin.host, port: origin.port)
+            // A plain-http request reaches any proxy as it is (an http proxy parses it, a SOCKS one
+            // relays its bytes): a proxy off this machine would read the secret.
+            if origin.scheme == "http", let proxy, !IPAddress.isLoopback(proxy.host),
+               headers.contains("authorization") || request.carriesSecret || !request.secretHeaders.isEmpty {
+                return .failure(ClassifiedFailure(
+                    kind: .configuration, phase: .permanent,
+                    message: "refusing to send a secret in clear text through the proxy \(proxy.host):\(proxy.port) to \(origin); use https"))
+            }
             var httpRequest = HTTPClientRequest(url: url)
             httpRequest.method = HTTPMethod(rawValue: method)
             httpRequest.headers = HTTPHeaders(headers.fields.map { ($0.name, $0.value) })
             if let body {
                 httpRequest.body = .bytes(body)
             } else if ["POST", "PUT", "PATCH"].contains(method) {
-                // Bitbucket answers 411 to a bodiless PUT without Content-Length (facts §2).
+                // Bitbucket answers 411 to a bodiless PUT without Content-Length (docs/internals.md "The transport").
                 httpRequest.body = .bytes([UInt8]())
             }
 

@@ -1,20 +1,11 @@
+import BBSErrorKinds
 import Foundation
 
 /// Every failure the transport reports. Its text has already been through the `Redactor`.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable, CaseIterable {
-        case auth               // 401
-        case permission         // 403
-        case notFound = "not_found"
-        case rateLimited = "rate_limited"
-        case conflict           // 409
-        case invalid            // 400, 422 and every other 4xx
-        case server             // 5xx (Bitbucket also uses 555 for its own timeouts)
-        case network            // connection, TLS, proxy, redirect-loop failures
-        case timeout            // connect or read timeout
-        case pagination         // a `next` link that cycles or leaves the API origin
-        case configuration      // bad URL, CA file, proxy setting; refusing to leak a credential
-    }
+    /// The transport raises auth, permission, not_found, rate_limited, conflict, invalid, server,
+    /// network, timeout, pagination and configuration (see `ErrorKind`).
+    public typealias Kind = ErrorKind
 
     public var kind: Kind
     public var status: Int?
@@ -50,17 +41,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.pathProblem = pathProblem
     }
 
-    /// The process exit code for this error when a script does not catch it (PRODUCT.md "Exit codes"):
-    /// 4 for authentication or permission, 5 for network, timeout and rate-limit failures and for
-    /// server errors that outlasted the retries, 1 for everything else.
-    public var exitCode: Int32 {
-        switch kind {
-        case .auth, .permission: return 4
-        case .network, .timeout, .rateLimited: return 5
-        case .server: return retriesExhausted ? 5 : 1
-        default: return 1
-        }
-    }
+    /// The process exit status for this error when a script does not catch it (one table: `ErrorKind`).
+    public var exitCode: Int32 { kind.exitStatus(retriesExhausted: retriesExhausted) }
 
     public var description: String {
         var text = message

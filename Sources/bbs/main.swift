@@ -3,6 +3,7 @@
 // 4 auth/permission, 5 network/rate limit, 130 interrupted.
 
 import ArgumentParser
+import BBSErrorKinds
 import BBSLanguage
 import BBSREPL
 import BBSRuntime
@@ -90,7 +91,7 @@ struct Run: ParsableCommand {
             if first == "-" {
                 source = SourceFile(path: "<stdin>", text: readStandardInput())
             } else {
-                guard let text = readScript(first) else { throw ExitCode(2) }
+                guard let text = readScript(first) else { throw ExitCode(ExitStatus.usage) }
                 source = SourceFile(path: first, text: text)
             }
         } else if isatty(STDIN_FILENO) == 0 {
@@ -137,17 +138,20 @@ struct Check: ParsableCommand {
         let runtime = Runtime(options: RuntimeOptions())
         var failed = false
         for path in files {
-            guard let text = readScript(path) else { throw ExitCode(2) }
-            let file = SourceFile(path: path, text: text)
-            switch Interpreter.runOnLargeStack({ runtime.interpreter.prepare(file, globals: GlobalStore()) }) {
-            case .success: print("\(path): ok")
-            case .failure(let e):
+            guard let text = readScript(path) else { throw ExitCode(ExitStatus.usage) }
+            switch runtime.prepare(SourceFile(path: path, text: text)) {
+            case .ready: print("\(path): ok")
+            case .rejected(let error):
                 failed = true
-                FileHandle.standardError.write(Data(runtime.redact(e.render(color: useColor())).utf8))
+                writeError(runtime.render(error, color: useColor()))
             }
         }
-        if failed { throw ExitCode(3) }
+        if failed { throw ExitCode(Runtime.exitStatusForRejected) }
     }
+}
+
+func writeError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
 }
 
 func readScript(_ path: String) -> String? {
@@ -186,5 +190,5 @@ do {
     }
     let message = BBS.fullMessage(for: error)
     if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-    exit(code == .validationFailure ? 2 : code.rawValue)
+    exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
 }

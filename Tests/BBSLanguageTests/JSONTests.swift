@@ -273,7 +273,7 @@ final class JSONStringifyTests: XCTestCase {
         XCTAssertEqual(try JSON.stringify(.map(MapRef(["token": .object(secret)]))), #"{"token":"***"}"#)
         XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.object(HostObject())) },
                        "json.stringify: cannot serialise a value of type object")
-        let err = ErrorValue(kind: "http", message: "nope", extra: ["status": .int(404)])
+        let err = ErrorValue(userKind: "http", message: "nope", extra: ["status": .int(404)])
         XCTAssertEqual(try JSON.stringify(.object(err)), #"{"message":"nope","kind":"http","status":404}"#)
     }
 
@@ -285,7 +285,7 @@ final class JSONStringifyTests: XCTestCase {
         m.entries["inner"] = .list(ListRef([.map(m)]))
         XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.map(m), indent: 2) }, "json.stringify: value contains itself")
         // An error whose fields contain the error itself: its JSON form is a fresh map each time.
-        let e = ErrorValue(kind: "k", message: "m")
+        let e = ErrorValue(userKind: "k", message: "m")
         e.fields["self"] = .object(e)
         XCTAssertEqual(jsonErrorMessage { _ = try JSON.stringify(.object(e)) }, "json.stringify: value contains itself")
         // Sharing without a cycle is fine.

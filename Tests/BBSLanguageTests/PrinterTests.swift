@@ -55,7 +55,7 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(Printer.display(secret), "***")
         XCTAssertEqual(Printer.display(listValue(secret)), "[***]")
         XCTAssertEqual(Printer.display(.object(PrinterTestWidget())), "<widget>")
-        XCTAssertEqual(Printer.display(.object(ErrorValue(kind: "value", message: "bad"))), "error(value): bad")
+        XCTAssertEqual(Printer.display(.object(ErrorValue(kind: .value, message: "bad"))), "error(value): bad")
     }
 
     func testSelfContainingValuesStop() {

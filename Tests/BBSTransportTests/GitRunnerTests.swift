@@ -165,6 +165,15 @@ final class GitEnvironmentTests: XCTestCase {
         XCTAssertNil(environment["SSH_ASKPASS"])
     }
 
+    /// `-c` settings from outside bbs (a parent git, a CI wrapper) could name another credential
+    /// helper after bbs's own, so they are not passed on.
+    func testOutsideCommandLineConfigIsCleared() {
+        let environment = GitEnvironment.make(
+            base: ["GIT_CONFIG_PARAMETERS": "'credential.helper'='store --file=/tmp/stolen'"], helper: "cache")
+        XCTAssertNil(environment["GIT_CONFIG_PARAMETERS"])
+        XCTAssertEqual(environment["GIT_CONFIG_VALUE_1"], "cache")
+    }
+
     func testWithoutACredentialTheHelpersAreOnlyReset() {
         let environment = GitEnvironment.make(base: ["GIT_CONFIG_KEY_3": "stale.key"], helper: nil)
         XCTAssertEqual(environment["GIT_CONFIG_COUNT"], "1")

@@ -49,6 +49,20 @@ final class RedactionTests: XCTestCase {
         XCTAssertEqual(redactor.redact("Authorization: \(header)"), "Authorization: Basic ***")
     }
 
+    /// A short secret is masked only as a whole token: "ro" must not turn "error" into "er***r".
+    func testShortSecretsAreMaskedOnlyAsWholeTokens() {
+        let redactor = Redactor()
+        redactor.register("ro")
+        XCTAssertEqual(redactor.redact("error: ro was refused (ro), around ro."), "error: *** was refused (***), around ***.")
+        XCTAssertEqual(redactor.redact("ro"), "***")
+        XCTAssertEqual(redactor.redact("roro ro_x xro"), "roro ro_x xro")
+        XCTAssertTrue(redactor.containsSecret("token=ro"))
+        XCTAssertFalse(redactor.containsSecret("error"))
+        // From 8 characters on, a secret is masked wherever it appears.
+        redactor.register("longer12")
+        XCTAssertEqual(redactor.redact("xlonger12x"), "x***x")
+    }
+
     func testEmptySecretsAreIgnored() {
         let redactor = Redactor()
         redactor.register("")

@@ -231,6 +231,15 @@ def session(binary, tmp):
         t.send("undefined_name + 1\r")
         t.expect(r"<repl>:1:1: error: .*\n.*undefined_name \+ 1\n.*\| \^")
         prompt(t)
+        # An uncaught error's call sites are folded as in a script: a run of the same line
+        # is one line and a count, not the first eight copies.
+        t.send("fn down(n) { if n == 0 { return 1 / 0 } return down(n - 1) }\r")
+        prompt(t)
+        t.send("down(30)\r")
+        t.expect(r"error: division by zero")
+        t.expect(r"in down\(\) called from <repl>:1:52\n\s*\.\.\. the line above repeated 29 more times\n"
+                 r"\s*in down\(\) called from <repl>:1:5\n")
+        prompt(t)
         # Completion of a module member and of a map key.
         t.send("api.ge\t")
         t.expect(r"api\.get")

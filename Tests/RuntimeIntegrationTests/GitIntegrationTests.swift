@@ -191,6 +191,12 @@ final class GitIntegrationTests: RuntimeTestCase {
             git.push(dir, {branch: "leak-test"})
             git.fetch(dir)
             print(git.run(dir, ["ls-remote", "origin", "leak-test"]).stdout.contains("refs/heads/leak-test"))
+            # What would hand the token to the script or another program is refused before git starts.
+            for args in [["credential", "fill"], ["-c", "credential.helper=store --file=stolen", "fetch"],
+                         ["-c", "alias.x=!git credential fill", "x"], ["config", "alias.y", "!git credential fill"],
+                         ["--config-env=core.askPass=PATH", "fetch"]] {
+              try { git.run(dir, args); print("ran") } catch e { print(e.kind) }
+            }
             """.write(toFile: script, atomically: true, encoding: .utf8)
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": work!,
                            "BBS_API_URL": mock.api, "BBS_GIT_URL": mock.base, "BITBUCKET_TOKEN": Self.canary,
@@ -199,9 +205,13 @@ final class GitIntegrationTests: RuntimeTestCase {
         let out = Shell.run(strace, ["-f", "-qq", "-v", "-s", "65536", "-e", "trace=execve", "-o", record, binary, script],
                             environment: environment, directory: work)
         XCTAssertEqual(out.status, 0, out.all)
-        XCTAssertEqual(out.stdout, "true\n", out.all)
+        XCTAssertEqual(out.stdout, "true\n" + String(repeating: "value\n", count: 5), out.all)
         let trace = try String(contentsOfFile: record, encoding: .utf8)
         let launches = trace.split(separator: "\n").filter { $0.contains("execve(") }
+        for refused in ["\"credential\", \"fill\"", "credential.helper=store", "alias.x=", "alias.y", "core.askPass"] {
+            XCTAssertFalse(launches.contains { $0.contains(refused) }, "a refused git command was started: \(refused)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/api/stolen"), "credential.helper=store ran")
         XCTAssertTrue(launches.contains { $0.contains("\"git\", \"clone\"") || $0.contains("\"clone\"") }, "git clone was not traced")
         XCTAssertTrue(launches.contains { $0.contains("credential-cache") && $0.contains("--socket") },
                       "git's credential helper was not traced")

@@ -1,6 +1,7 @@
 // The general built-in functions: output, conversions, `range`, the script's
 // environment, `exit`, `assert`, `sleep` and `error`.
 
+import BBSErrorKinds
 import Foundation
 
 enum CoreBuiltins {
@@ -24,7 +25,8 @@ enum CoreBuiltins {
             }
         }
         interp.defineBuiltin("str", arity: 1...1) { args, _ throws(ScriptError) in
-            .string(Printer.display(args[0]))
+            // A secret's text is a secret still: `str` must not turn it into the plain "***".
+            Printer.displayKeepingSecrets(args[0])
         }
         interp.defineBuiltin("type", arity: 1...1) { args, _ throws(ScriptError) in
             .string(args[0].typeName)
@@ -38,9 +40,9 @@ enum CoreBuiltins {
         interp.defineBuiltin("range", arity: 1...3) { args, _ throws(ScriptError) in
             try range(args)
         }
-        interp.defineBuiltin("env", arity: 1...2) { args, _ throws(ScriptError) in
+        interp.defineBuiltin("env", arity: 1...2) { args, interp throws(ScriptError) in
             let name = try args.string(0, "name")
-            if let p = getenv(name) { return .string(String(cString: p)) }
+            if let p = getenv(name) { return interp.host.value(ofText: String(cString: p), from: "env \(name)") }
             return args[1]
         }
         if case .function(let env as NativeFunction)? = interp.builtins["env"] {
@@ -58,7 +60,7 @@ enum CoreBuiltins {
         interp.defineBuiltin("assert", arity: 1...2) { args, _ throws(ScriptError) in
             if args[0].isTruthy { return .null }
             let message = args.count > 1 ? "assertion failed: \(Printer.display(args[1]))" : "assertion failed"
-            throw ScriptError.runtime("assert", message)
+            throw ScriptError.runtime(.assert, message)
         }
         interp.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in
             try sleep(seconds: try args.number(0, "seconds"), interp)
@@ -236,7 +238,7 @@ enum CoreBuiltins {
     private static func makeError(_ args: Arguments) throws(ScriptError) -> Value {
         var fields = OrderedMap()
         fields["message"] = .string(Printer.display(args[0]))
-        fields["kind"] = .string("error")
+        fields["kind"] = .string(ErrorKind.error.rawValue)
         if let extra = try args.options(1) {
             for (k, v) in extra.entries.pairs where k != "message" { fields[k] = v }
         }

@@ -8,18 +8,18 @@ import Foundation
 enum FileSystemBuiltins {
     static func install(into interp: Interpreter) {
         let fs = interp.builtinModule("fs")
-        fs.define("read", arity: 1...1) { args, _ throws(ScriptError) in
+        fs.define("read", arity: 1...1) { args, interp throws(ScriptError) in
             let path = try args.string(0, "path")
             let bytes = try readAll(path, args.callee)
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw ScriptError.runtime("io", "\(args.callee): cannot read '\(path)': not valid UTF-8 text")
+                throw ScriptError.runtime(.io, "\(args.callee): cannot read '\(path)': not valid UTF-8 text")
             }
-            return .string(text)
+            return interp.host.value(ofText: text, from: "file \(path)")
         }
-        fs.define("write", arity: 2...2) { args, _ throws(ScriptError) in
+        fs.define("write", arity: 2...3) { args, _ throws(ScriptError) in
             try write(args, flags: O_TRUNC)
         }
-        fs.define("append", arity: 2...2) { args, _ throws(ScriptError) in
+        fs.define("append", arity: 2...3) { args, _ throws(ScriptError) in
             try write(args, flags: O_APPEND)
         }
         fs.define("exists", arity: 1...1) { args, _ throws(ScriptError) in
@@ -44,10 +44,10 @@ enum FileSystemBuiltins {
         }
         fs.define("remove", arity: 1...2) { args, _ throws(ScriptError) in
             let path = try args.string(0, "path")
-            let recursive = args.option(try args.options(1), flag: "recursive")
+            let recursive = try args.options(1, allowed: ["recursive"]).flag("recursive")
             let e = remove(path, recursive: recursive)
             if e == ENOTEMPTY || e == EEXIST {
-                throw ScriptError.runtime("io", "\(args.callee): cannot remove '\(path)': \(reason(e)) (pass {recursive: true} to remove its contents)")
+                throw ScriptError.runtime(.io, "\(args.callee): cannot remove '\(path)': \(reason(e)) (pass {recursive: true} to remove its contents)")
             }
             if e != 0 { throw ioError(args.callee, "remove", path, errno: e) }
             return .null
@@ -57,7 +57,7 @@ enum FileSystemBuiltins {
     static func reason(_ e: Int32) -> String { String(cString: strerror(e)) }
 
     static func ioError(_ callee: String, _ verb: String, _ path: String, errno e: Int32 = errno) -> ScriptError {
-        ScriptError.runtime("io", "\(callee): cannot \(verb) '\(path)': \(reason(e))")
+        ScriptError.runtime(.io, "\(callee): cannot \(verb) '\(path)': \(reason(e))")
     }
 
     static func readAll(_ path: String, _ callee: String) throws(ScriptError) -> [UInt8] {
@@ -81,9 +81,15 @@ enum FileSystemBuiltins {
 
     private static func write(_ args: Arguments, flags: Int32) throws(ScriptError) -> Value {
         let path = try args.string(0, "path")
-        let text = try args.string(1, "text")
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0o644)
+        let (text, isSecret) = try fileText(args)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, isSecret ? 0o600 : 0o644)
         guard fd >= 0 else { throw ioError(args.callee, "write", path) }
+        // An existing file keeps its mode on open; a secret must not stay readable by others.
+        if isSecret, fchmod(fd, 0o600) != 0 {
+            let e = errno
+            close(fd)
+            throw ioError(args.callee, "write", path, errno: e)
+        }
         var failure: Int32 = 0
         var utf8 = text
         utf8.withUTF8 { buf in
@@ -102,6 +108,30 @@ enum FileSystemBuiltins {
         if close(fd) != 0, failure == 0 { failure = errno }
         if failure != 0 { throw ioError(args.callee, "write", path, errno: failure) }
         return .null
+    }
+
+    /// The text to write, and whether it holds a secret. A secret goes to a file only when the
+    /// script says so with `{secret: true}`; the file is then private (0600). Never as "***".
+    private static func fileText(_ args: Arguments) throws(ScriptError) -> (String, Bool) {
+        let options = try args.options(2)
+        if let options {
+            for key in options.entries.keys where key != "secret" {
+                throw ScriptError.value("\(args.callee): unknown option '\(key)' (allowed: secret)")
+            }
+        }
+        let allowed: Bool
+        switch options?.entries["secret"] {
+        case nil, .null?: allowed = false
+        case .bool(let b)?: allowed = b
+        case let other?: throw ScriptError.type("\(args.callee): option 'secret' must be a bool, not \(other.typeName)")
+        }
+        if case .object(let o as SecretValue) = args[1] {
+            guard allowed else {
+                throw ScriptError.value("\(args.callee): the text holds a secret (\(o.origin)); pass {secret: true} to write it to a private (0600) file")
+            }
+            return (o.text, true)
+        }
+        return (try args.string(1, "text"), allowed)
     }
 
     static func isDirectory(_ path: String) -> Bool {

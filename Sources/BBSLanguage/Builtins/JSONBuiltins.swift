@@ -7,13 +7,13 @@ enum JSONBuiltins {
             try JSON.parse(try args.string(0, "text"))
         }
         json.define("stringify", arity: 1...2) { args, _ throws(ScriptError) in
-            .string(try JSON.stringify(args[0], indent: try indent(args)))
+            try JSON.stringifyKeepingSecrets(args[0], indent: try indent(args))
         }
     }
 
     /// `{indent: n}`, or a bare number as a shorthand; compact when absent.
     private static func indent(_ args: Arguments) throws(ScriptError) -> Int {
         if case .int = args[1] { return try args.count(1, "indent") }
-        return try args.option(try args.options(1), int: "indent") ?? 0
+        return try args.options(1, allowed: ["indent"]).int("indent") ?? 0
     }
 }

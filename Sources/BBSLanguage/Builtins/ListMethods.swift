@@ -11,7 +11,7 @@ enum ListMethods {
             return .null
         }
         t.define("pop", 0...1) { l, args, _ throws(ScriptError) in
-            if l.items.isEmpty { throw ScriptError.runtime("index", "list.pop: list is empty") }
+            if l.items.isEmpty { throw ScriptError.runtime(.index, "list.pop: list is empty") }
             if args.isAbsent(0) { return l.items.removeLast() }
             let i = try args.int(0, "index")
             guard let j = resolveIndex(i, count: l.items.count) else { throw indexError(args.callee, i, count: l.items.count) }
@@ -61,6 +61,16 @@ enum ListMethods {
         }
         t.define("join", 0...1) { l, args, _ throws(ScriptError) in
             let sep = try args.string(0, default: "", "separator")
+            // Text built from a secret, or from a collection holding one, stays a secret.
+            if l.items.contains(where: {
+                switch $0 {
+                case .object(let o): return o is SecretValue
+                case .list, .map: return true
+                default: return false
+                }
+            }) {
+                return SecretValue.concatenation(l.items, separator: sep)
+            }
             var out = ""
             for (i, v) in l.items.enumerated() {
                 if i > 0 { out += sep }

@@ -9,17 +9,6 @@
 
 import Foundation
 
-extension Interpreter {
-    /// What `run` children inherit of this process's environment. The runtime drops variables
-    /// that hold a secret (BITBUCKET_TOKEN, a variable read by token.env): the language itself
-    /// knows no secrets' text. Set once at start-up.
-    nonisolated(unsafe) public static var inheritedEnvironmentFilter: ([String: String]) -> [String: String] = { $0 }
-
-    /// Runs a wait that touches no language object. The runtime lets other `parallel` workers
-    /// run script code meanwhile (its script lock); the language alone just waits.
-    nonisolated(unsafe) public static var waitOutsideScript: (() -> Void) -> Void = { $0() }
-}
-
 enum ProcessBuiltins {
     static func install(into interp: Interpreter) {
         interp.defineBuiltin("run", arity: 1...2) { args, interp throws(ScriptError) in
@@ -29,16 +18,20 @@ enum ProcessBuiltins {
 
     private static func run(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
         let argv = try commandLine(args)
-        let options = try args.options(1)
-        let cwd = try args.option(options, string: "cwd")
-        let input = try args.option(options, string: "stdin")
-        let environment = try mergedEnvironment(args, options)
+        let options = try args.options(1, allowed: ["cwd", "stdin", "env"])
+        let cwd = try options.string("cwd")
+        // A secret may be fed on stdin (`docker login --password-stdin`): a pipe is private.
+        let input: String?
+        if case .object(let o as SecretValue)? = options.value("stdin") { input = o.text } else {
+            input = try options.string("stdin")
+        }
+        let environment = try mergedEnvironment(args, options, interp.host)
 
         if let cwd, !FileSystemBuiltins.isDirectory(cwd) {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
         }
         guard let executable = resolve(argv[0], cwd: cwd, path: environment["PATH"]) else {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': command not found")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': command not found")
         }
 
         let process = Process()
@@ -63,7 +56,7 @@ enum ProcessBuiltins {
         do {
             try process.run()
         } catch {
-            throw ScriptError.runtime("process", "run: cannot start '\(argv[0])': \(reason(error))")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': \(reason(error))")
         }
 
         let drained = DispatchGroup()
@@ -73,7 +66,7 @@ enum ProcessBuiltins {
         if let inPipe, let input { feed(input, to: inPipe.fileHandleForWriting) }
 
         var interrupted = false
-        Interpreter.waitOutsideScript {
+        interp.host.outsideScript {
             while exited.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
                 if Interpreter.interruptFlag.isSet && !interrupted {
                     interrupted = true
@@ -89,8 +82,8 @@ enum ProcessBuiltins {
             ? 128 + Int(process.terminationStatus) : Int(process.terminationStatus)
         let result = MapRef()
         result.entries["status"] = .int(status)
-        result.entries["stdout"] = .string(String(decoding: out.data, as: UTF8.self))
-        result.entries["stderr"] = .string(String(decoding: err.data, as: UTF8.self))
+        result.entries["stdout"] = interp.host.value(ofText: String(decoding: out.data, as: UTF8.self), from: "run \(argv[0]) stdout")
+        result.entries["stderr"] = interp.host.value(ofText: String(decoding: err.data, as: UTF8.self), from: "run \(argv[0]) stderr")
         return .map(result)
     }
 
@@ -115,6 +108,8 @@ enum ProcessBuiltins {
             switch v {
             case .string(let s): argv.append(s)
             case .int, .float: argv.append(Printer.display(v))
+            case .object(let o as SecretValue):
+                throw ScriptError.value("run: command element \(i) is a secret (\(o.origin)); an argument list is visible to every user of the machine. Pass it in the child's environment: run(cmd, {env: {NAME: secret}})")
             default: throw ScriptError.type("run: command element \(i) must be a string, not \(v.typeName)")
             }
         }
@@ -122,20 +117,22 @@ enum ProcessBuiltins {
         return argv
     }
 
-    /// This process's environment with the `env` option laid over it; a nil value unsets.
-    private static func mergedEnvironment(_ args: Arguments, _ options: MapRef?) throws(ScriptError) -> [String: String] {
-        var environment = Interpreter.inheritedEnvironmentFilter(ProcessInfo.processInfo.environment)
+    /// This process's environment with the `env` option laid over it; a nil value unsets. A
+    /// secret named here is passed with its real text: the script asked for it by name.
+    private static func mergedEnvironment(_ args: Arguments, _ options: OptionMap, _ host: InterpreterHost) throws(ScriptError) -> [String: String] {
+        var environment = host.inheritedEnvironment(ProcessInfo.processInfo.environment)
         let m: MapRef
-        switch options?.entries["env"] {
-        case nil, .null?: return environment
+        switch options.value("env") {
+        case nil: return environment
         case .map(let given)?: m = given
-        case let other?: throw ScriptError.type("run: option 'env' must be a map, not \(other.typeName)")
+        case let other?: throw options.mistyped("env", "a map", other)
         }
         for (k, v) in m.entries.pairs {
             switch v {
             case .null: environment[k] = nil
             case .string(let s): environment[k] = s
             case .int, .float, .bool: environment[k] = Printer.display(v)
+            case .object(let o as SecretValue): environment[k] = o.text
             default: throw ScriptError.type("run: env value '\(k)' must be a string, not \(v.typeName)")
             }
         }

@@ -1,6 +1,8 @@
-// Helpers shared by the built-in functions and methods: extra argument getters,
-// method registration that names the receiver type in messages, callbacks into
-// script functions, index arithmetic and hashing for `unique`/`group_by`.
+// Helpers shared by the built-in functions and methods: extra argument getters, the one
+// way to read an options map (`OptionMap`), method registration that names the receiver
+// type in messages, callbacks into script functions, index arithmetic and hashing for
+// `unique`/`group_by`. The argument getters, `OptionMap` and `Callback` are public: the
+// runtime's built-ins (git, parallel, token, ...) use the same kit.
 
 extension Arguments {
     /// The same arguments reported under another name, so a method's messages read
@@ -8,71 +10,110 @@ extension Arguments {
     func named(_ callee: String) -> Arguments { Arguments(values, callee: callee) }
 
     /// True when argument `i` was not passed or is nil: optional arguments treat both alike.
-    func isAbsent(_ i: Int) -> Bool {
+    public func isAbsent(_ i: Int) -> Bool {
         if i >= count { return true }
         if case .null = values[i] { return true }
         return false
     }
 
     /// An optional string: `fallback` when absent or nil.
-    func string(_ i: Int, default fallback: String, _ what: String = "argument") throws(ScriptError) -> String {
+    public func string(_ i: Int, default fallback: String, _ what: String = "argument") throws(ScriptError) -> String {
         if isAbsent(i) { return fallback }
         return try string(i, what)
     }
 
     /// An optional int: `fallback` when absent or nil.
-    func int(_ i: Int, default fallback: Int, _ what: String = "argument") throws(ScriptError) -> Int {
+    public func int(_ i: Int, default fallback: Int, _ what: String = "argument") throws(ScriptError) -> Int {
         if isAbsent(i) { return fallback }
         return try int(i, what)
     }
 
     /// An int that must not be negative (counts, widths, repetitions).
-    func count(_ i: Int, _ what: String = "argument") throws(ScriptError) -> Int {
+    public func count(_ i: Int, _ what: String = "argument") throws(ScriptError) -> Int {
         let n = try int(i, what)
         if n < 0 { throw ScriptError.value("\(callee): \(what == "argument" ? "argument \(i + 1)" : what) must not be negative, not \(n)") }
         return n
     }
 
     /// A script or native function passed as a callback.
-    func callback(_ i: Int, _ what: String = "argument") throws(ScriptError) -> Callback {
+    public func callback(_ i: Int, _ what: String = "argument") throws(ScriptError) -> Callback {
         Callback(try function(i, what))
     }
 
-    /// A string-valued field of an options map; nil when absent or nil.
-    func option(_ options: MapRef?, string key: String) throws(ScriptError) -> String? {
-        guard let v = options?.entries[key] else { return nil }
-        switch v {
-        case .null: return nil
-        case .string(let s): return s
-        default: throw ScriptError.type("\(callee): option '\(key)' must be a string, not \(v.typeName)")
+    /// The options map at argument `i` (nil or absent: no options). Every key must be one of
+    /// `allowed`, so a misspelt option is an error rather than silently ignored.
+    public func options(_ i: Int, allowed: [String]) throws(ScriptError) -> OptionMap {
+        try OptionMap(try options(i), callee: callee, allowed: allowed)
+    }
+}
+
+/// The options a built-in takes as a map (`fs.remove(path, {recursive: true})`), read the same
+/// way by every built-in in every target: an unknown key is a `value` error naming the allowed
+/// ones; a nil value means the option is not given; a flag must be a bool, an int an int, a
+/// string a string, each else a `type` error naming the option.
+public struct OptionMap {
+    public let callee: String
+    private let entries: OrderedMap
+
+    public init(_ map: MapRef?, callee: String, allowed: [String]) throws(ScriptError) {
+        self.callee = callee
+        entries = map?.entries ?? OrderedMap()
+        for key in entries.keys where !allowed.contains(key) {
+            throw ScriptError.value("\(callee): unknown option '\(key)' (options: \(allowed.joined(separator: ", ")))")
         }
     }
 
-    /// A non-negative int field of an options map; nil when absent or nil.
-    func option(_ options: MapRef?, int key: String) throws(ScriptError) -> Int? {
-        guard let v = options?.entries[key] else { return nil }
-        switch v {
-        case .null: return nil
-        case .int(let n) where n >= 0: return n
-        case .int(let n): throw ScriptError.value("\(callee): option '\(key)' must not be negative, not \(n)")
-        default: throw ScriptError.type("\(callee): option '\(key)' must be an int, not \(v.typeName)")
+    /// The option's value; nil when absent or nil.
+    public func value(_ key: String) -> Value? {
+        switch entries[key] {
+        case nil, .null?: return nil
+        case let v?: return v
         }
     }
 
-    /// A bool field of an options map, read by truthiness; false when absent.
-    func option(_ options: MapRef?, flag key: String) -> Bool {
-        options?.entries[key]?.isTruthy ?? false
+    public func string(_ key: String) throws(ScriptError) -> String? {
+        switch value(key) {
+        case nil: return nil
+        case .string(let s)?: return s
+        case let v?: throw mistyped(key, "a string", v)
+        }
+    }
+
+    /// An int of at least `minimum`.
+    public func int(_ key: String, atLeast minimum: Int = 0) throws(ScriptError) -> Int? {
+        switch value(key) {
+        case nil: return nil
+        case .int(let n)? where n >= minimum: return n
+        case .int(let n)?:
+            let rule = minimum == 0 ? "must not be negative" : "must be at least \(minimum)"
+            throw ScriptError.value("\(callee): option '\(key)' \(rule), not \(n)")
+        case let v?: throw mistyped(key, "an int", v)
+        }
+    }
+
+    /// A flag: `true` or `false`, `fallback` when not given. Truthiness is not enough: in
+    /// `{recursive: "no"}` the string would read as true.
+    public func flag(_ key: String, default fallback: Bool = false) throws(ScriptError) -> Bool {
+        switch value(key) {
+        case nil: return fallback
+        case .bool(let b)?: return b
+        case let v?: throw mistyped(key, "a bool", v)
+        }
+    }
+
+    public func mistyped(_ key: String, _ expected: String, _ got: Value) -> ScriptError {
+        ScriptError.type("\(callee): option '\(key)' must be \(expected), not \(got.typeName)")
     }
 }
 
 /// A function value a built-in calls back. Script functions that declare two or more
 /// parameters also get a second argument (the index for lists, the key for maps);
 /// natives only when they require two, so `xs.map(int)` never passes an index as a base.
-struct Callback {
-    let fn: Value
-    let wantsTwo: Bool
+public struct Callback {
+    public let fn: Value
+    public let wantsTwo: Bool
 
-    init(_ fn: Value) {
+    public init(_ fn: Value) {
         self.fn = fn
         if case .function(let c) = fn {
             if let native = c as? NativeFunction {
@@ -86,18 +127,18 @@ struct Callback {
     }
 
     @inline(__always)
-    func call(_ interp: Interpreter, _ a: Value) throws(ScriptError) -> Value {
+    public func call(_ interp: Interpreter, _ a: Value) throws(ScriptError) -> Value {
         try interp.call(fn, [a])
     }
 
     @inline(__always)
-    func call(_ interp: Interpreter, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
+    public func call(_ interp: Interpreter, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
         try interp.call(fn, [a, b])
     }
 
     /// Calls with `item`, adding `extra` when the function takes two parameters.
     @inline(__always)
-    func call(_ interp: Interpreter, _ item: Value, extra: @autoclosure () -> Value) throws(ScriptError) -> Value {
+    public func call(_ interp: Interpreter, _ item: Value, extra: @autoclosure () -> Value) throws(ScriptError) -> Value {
         wantsTwo ? try interp.call(fn, [item, extra()]) : try interp.call(fn, [item])
     }
 }
@@ -138,7 +179,7 @@ func resolveIndex(_ i: Int, count: Int, allowEnd: Bool = false) -> Int? {
 }
 
 func indexError(_ callee: String, _ i: Int, count: Int, what: String = "list") -> ScriptError {
-    ScriptError.runtime("index", "\(callee): index \(i) out of range for a \(what) of length \(count)")
+    ScriptError.runtime(.index, "\(callee): index \(i) out of range for a \(what) of length \(count)")
 }
 
 /// `Value.compare` with the calling built-in named in its type error.
@@ -146,7 +187,7 @@ func compareValues(_ a: Value, _ b: Value, _ callee: String) throws(ScriptError)
     do {
         return try Value.compare(a, b)
     } catch {
-        if case .thrown(let e) = error, e.kind == "type" {
+        if case .thrown(let e) = error, e.knownKind == .type {
             throw ScriptError.type("\(callee): \(e.message)")
         }
         throw error

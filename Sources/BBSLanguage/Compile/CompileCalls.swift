@@ -1,6 +1,14 @@
 // Compiling calls. Arguments of a script function are pushed straight onto the value
 // stack, where they become the callee's first frame slots; the common small argument
 // counts get their own closures so no array is walked.
+//
+// Three files share calls, split by when each part happens:
+// - Run/Function.swift: what a script function is (the compiled body, the closure over its
+//   boxes); data only, no calling. Native functions are values, in Values/Value.swift.
+// - Compile/CompileCalls.swift: compile time. Turns a call expression into code that
+//   evaluates the callee and pushes the arguments, picking a closure shape per argument count.
+// - Run/Calls.swift: run time. The only place a frame is entered and left (`invoke`), arity is
+//   checked and defaults filled, and the entry built-ins use to call back into script code.
 
 extension Compiler {
     func call(_ callee: Expr, _ args: [Expr], _ loc: SourceLocation) -> Code {

@@ -305,26 +305,46 @@ extension Compiler {
         }
         return { i throws(ScriptError) in
             var out = ""
+            // Text built from a secret stays a secret (Secret.swift); plain text takes the fast path.
+            var secret: SecretTextBuilder?
             var nilPart: Expr?
             var nilOffset = 0
             for part in parts {
                 if let t = part.text {
-                    out += t
+                    if secret != nil { secret!.append(t) } else { out += t }
                 } else if let code = part.code {
                     let v = try code(i)
                     if case .null = v, nilPart == nil {
                         nilPart = part.expression
                         nilOffset = out.utf8.count
                     }
-                    if case .string(let s) = v { out += s } else { out += Printer.display(v) }
+                    if case .string(let s) = v, secret == nil {
+                        out += s
+                    } else if secret != nil {
+                        secret!.append(v)
+                    } else {
+                        // A collection holding a secret shows as text that is a secret too.
+                        let shown: Value
+                        switch v {
+                        case .list, .map, .object: shown = Printer.displayKeepingSecrets(v)
+                        default: shown = .string(Printer.display(v))
+                        }
+                        if case .string(let s) = shown {
+                            out += s
+                        } else {
+                            secret = SecretTextBuilder(out)
+                            secret!.append(shown)
+                        }
+                    }
                 }
             }
-            if let nilPart {
+            // Only plain text is noted: where text holding a secret may go is the secret rules' call.
+            if let nilPart, secret == nil {
                 i.lastNilInterpolation = NilInterpolation(
                     text: out, nilOffset: nilOffset, expression: Compiler.describeExpression(nilPart),
                     location: nilPart.location, file: file)
             }
-            return .string(out)
+            return secret?.value ?? .string(out)
         }
     }
 

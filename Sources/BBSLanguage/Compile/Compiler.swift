@@ -2,7 +2,9 @@
 // before running. Each closure does one node's work with its operands already decided
 // (which slot, which constant, which operator), so running a script never looks at the
 // syntax tree again. Statements return a `Flow` instead of throwing for break, continue
-// and return (throwing costs ~40% on call-heavy code; swift-interpreter-notes.md §2.2).
+// and return (throwing costs ~40% on call-heavy code; docs/internals.md "Why these choices").
+
+import BBSErrorKinds
 
 struct Compiler {
     let file: SourceFile
@@ -334,14 +336,14 @@ struct Compiler {
     static func errorFromThrown(_ v: Value) -> ScriptError {
         switch v {
         case .object(let o as ErrorValue): return .thrown(o)
-        case .string(let s): return .thrown(ErrorValue(kind: "error", message: s))
+        case .string(let s): return .thrown(ErrorValue(kind: .error, message: s))
         case .map(let m):
             var fields = m.entries
             if fields["message"] == nil { fields["message"] = .string("error") }
-            if fields["kind"] == nil { fields["kind"] = .string("error") }
+            if fields["kind"] == nil { fields["kind"] = .string(ErrorKind.error.rawValue) }
             return .thrown(ErrorValue(fields: fields))
         default:
-            return .thrown(ErrorValue(kind: "error", message: Printer.display(v)))
+            return .thrown(ErrorValue(kind: .error, message: Printer.display(v)))
         }
     }
 }

@@ -1,7 +1,7 @@
 // Specialised code for binary operators. Most arithmetic and comparisons in real loops
 // read a local or global variable and a constant; fetching those operands without a
 // closure call, and taking the int/int path inline, is what makes loops fast
-// (swift-interpreter-notes.md §2.2, variant G). Generic functions over operand and
+// (docs/internals.md "Why these choices"). Generic functions over operand and
 // operator types let the Swift optimiser stamp out one closure per combination.
 
 protocol OperandFetch {

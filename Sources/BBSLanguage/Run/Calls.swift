@@ -2,6 +2,14 @@
 // callee's frame starts at the first argument, so nothing is copied or allocated.
 // When an error unwinds through a call, the call restores the caller's frame and adds
 // itself to the error's trace.
+//
+// Three files share calls, split by when each part happens:
+// - Run/Function.swift: what a script function is (the compiled body, the closure over its
+//   boxes); data only, no calling. Native functions are values, in Values/Value.swift.
+// - Compile/CompileCalls.swift: compile time. Turns a call expression into code that
+//   evaluates the callee and pushes the arguments, picking a closure shape per argument count.
+// - Run/Calls.swift: run time. The only place a frame is entered and left (`invoke`), arity is
+//   checked and defaults filled, and the entry built-ins use to call back into script code.
 
 extension Interpreter {
     /// Calls `closure` with `argumentCount` arguments already pushed at `sp`.
@@ -19,7 +27,7 @@ extension Interpreter {
             callDepth -= 1
             sp = newFP
             newFP.update(repeating: .null, count: argumentCount)
-            throw ScriptError.runtime("stack_overflow",
+            throw ScriptError.runtime(.stackOverflow,
                 "stack overflow: more than \(Interpreter.maxCallDepth) nested calls (calling '\(fn.name)')")
         }
         let savedFP = fp

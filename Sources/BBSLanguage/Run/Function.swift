@@ -1,4 +1,12 @@
 // Run-time functions: compiled bodies, closures over captured boxes, and the boxes.
+//
+// Three files share calls, split by when each part happens:
+// - Run/Function.swift: what a script function is (the compiled body, the closure over its
+//   boxes); data only, no calling. Native functions are values, in Values/Value.swift.
+// - Compile/CompileCalls.swift: compile time. Turns a call expression into code that
+//   evaluates the callee and pushes the arguments, picking a closure shape per argument count.
+// - Run/Calls.swift: run time. The only place a frame is entered and left (`invoke`), arity is
+//   checked and defaults filled, and the entry built-ins use to call back into script code.
 
 /// A variable shared between a function and the closures that capture it.
 public final class Box: HostObject {

@@ -33,11 +33,11 @@ public final class ModuleLoader {
         if let module = loaded[path] { return module }
         if let start = inProgress.firstIndex(of: path) {
             let chain = (inProgress[start...] + [path]).map { ($0 as NSString).lastPathComponent }
-            throw ScriptError.runtime("import", "import cycle: \(chain.joined(separator: " -> "))")
+            throw ScriptError.runtime(.`import`, "import cycle: \(chain.joined(separator: " -> "))")
         }
         guard let data = FileManager.default.contents(atPath: path),
               let text = String(data: data, encoding: .utf8) else {
-            throw ScriptError.runtime("import", "cannot read module '\(path)'")
+            throw ScriptError.runtime(.`import`, "cannot read module '\(path)'")
         }
         inProgress.append(path)
         defer { inProgress.removeLast() }
@@ -46,7 +46,7 @@ public final class ModuleLoader {
         switch interpreter.prepare(file, globals: store) {
         case .failure(let compileError):
             let first = compileError.diagnostics[0]
-            let e = ErrorValue(kind: "syntax", message: "in module \"\(name)\": \(first.message)")
+            let e = ErrorValue(kind: .syntax, message: "in module \"\(name)\": \(first.message)")
             e.location = first.location
             e.file = file
             throw .thrown(e)
@@ -72,14 +72,14 @@ public final class ModuleLoader {
             let path = base.isEmpty ? fileName : (base as NSString).appendingPathComponent(fileName)
             let standardized = ModuleLoader.absolute(path)
             if FileManager.default.fileExists(atPath: standardized) { return standardized }
-            throw ScriptError.runtime("import", "cannot find module \"\(name)\" (no file \(standardized))")
+            throw ScriptError.runtime(.`import`, "cannot find module \"\(name)\" (no file \(standardized))")
         }
         for dir in searchPaths {
             let path = ModuleLoader.absolute((dir as NSString).appendingPathComponent(fileName))
             if FileManager.default.fileExists(atPath: path) { return path }
         }
         let places = searchPaths.isEmpty ? "no module path is set" : "looked in " + searchPaths.joined(separator: ", ")
-        throw ScriptError.runtime("import", "cannot find module \"\(name)\" (\(places); set BBS_PATH to add folders)")
+        throw ScriptError.runtime(.`import`, "cannot find module \"\(name)\" (\(places); set BBS_PATH to add folders)")
     }
 
     /// The stdlib folder for a binary at `executablePath`: installed beside it

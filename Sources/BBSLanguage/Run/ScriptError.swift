@@ -2,7 +2,10 @@
 //
 // `thrown` is what `try/catch` sees: an `ErrorValue` with `message`, `kind` and any
 // other fields (HTTP errors add `status` and `detail`). `exit` and `interrupted` unwind
-// the interpreter too but can never be caught by a script.
+// the interpreter too but can never be caught by a script. The kinds bbs itself raises, and
+// the exit status of each, are `ErrorKind`'s (BBSErrorKinds).
+
+import BBSErrorKinds
 
 public enum ScriptError: Error {
     case thrown(ErrorValue)
@@ -12,11 +15,11 @@ public enum ScriptError: Error {
     /// Never escapes an expression, so scripts cannot see it.
     case optionalChainNil
 
-    public static func runtime(_ kind: String, _ message: String) -> ScriptError {
+    public static func runtime(_ kind: ErrorKind, _ message: String) -> ScriptError {
         .thrown(ErrorValue(kind: kind, message: message))
     }
-    public static func type(_ message: String) -> ScriptError { runtime("type", message) }
-    public static func value(_ message: String) -> ScriptError { runtime("value", message) }
+    public static func type(_ message: String) -> ScriptError { runtime(.type, message) }
+    public static func value(_ message: String) -> ScriptError { runtime(.value, message) }
 
     /// The error with `location` filled in if it had none yet.
     public func located(_ loc: SourceLocation, in file: SourceFile?) -> ScriptError {
@@ -41,10 +44,14 @@ public final class ErrorValue: HostObject {
     public init(fields: OrderedMap) {
         self.fields = fields
     }
-    public convenience init(kind: String, message: String, extra: KeyValuePairs<String, Value> = [:]) {
+    public convenience init(kind: ErrorKind, message: String, extra: KeyValuePairs<String, Value> = [:]) {
+        self.init(userKind: kind.rawValue, message: message, extra: extra)
+    }
+    /// An error of a kind a script made up (`error("...", {kind: "deploy"})`).
+    public convenience init(userKind: String, message: String, extra: KeyValuePairs<String, Value> = [:]) {
         var f = OrderedMap()
         f["message"] = .string(message)
-        f["kind"] = .string(kind)
+        f["kind"] = .string(userKind)
         for (k, v) in extra { f[k] = v }
         self.init(fields: f)
     }
@@ -55,7 +62,14 @@ public final class ErrorValue: HostObject {
     }
     public var kind: String {
         if case .string(let s)? = fields["kind"] { return s }
-        return "error"
+        return ErrorKind.error.rawValue
+    }
+    /// The kind when it is one bbs raises; nil for a script's own kinds.
+    public var knownKind: ErrorKind? { ErrorKind(rawValue: kind) }
+
+    /// The process exit status if this error is not caught.
+    public var exitStatus: Int32 {
+        knownKind?.exitStatus(retriesExhausted: fields["retries_exhausted"]?.isTruthy == true) ?? ExitStatus.failure
     }
 
     override public var typeName: String { "error" }

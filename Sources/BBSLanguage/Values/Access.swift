@@ -8,7 +8,7 @@ public enum Access {
         case .map(let m): return m.entries[name] ?? .null
         case .object(let o):
             if let value = o.member(name) { return value }
-            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(name)'")
         case .null:
             if optional { throw ScriptError.optionalChainNil }
             throw ScriptError.type("cannot read '\(name)' of nil (use '?.' to allow nil)")
@@ -44,7 +44,7 @@ public enum Access {
         switch (v, key) {
         case let (.list(l), .int(n)):
             guard let p = position(n, count: l.items.count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a list of length \(l.items.count)")
             }
             return l.items[p]
         case let (.map(m), .string(k)):
@@ -52,7 +52,7 @@ public enum Access {
         case let (.string(s), .int(n)):
             let count = s.count
             guard let p = position(n, count: count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a string of length \(count)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a string of length \(count)")
             }
             return .string(String(s[s.index(s.startIndex, offsetBy: p)]))
         case (.map, _):
@@ -61,9 +61,11 @@ public enum Access {
             throw ScriptError.type("\(v.typeName) index must be an int, not \(key.typeName)")
         case (.null, _):
             throw ScriptError.type("cannot index nil (use '?.[...]' to allow nil)")
+        case (.object(let o as SecretValue), .int):
+            return o.derived(try index(.string(o.text), key)) ?? .null
         case (.object(let o), .string(let k)):
             if let value = o.member(k) { return value }
-            throw ScriptError.runtime("key", "\(o.typeName) has no member '\(k)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(k)'")
         default:
             throw ScriptError.type("cannot index \(v.typeName)")
         }
@@ -73,7 +75,7 @@ public enum Access {
         switch (target, key) {
         case let (.list(l), .int(n)):
             guard let p = position(n, count: l.items.count) else {
-                throw ScriptError.runtime("index", "index \(n) out of range for a list of length \(l.items.count) (use push to add)")
+                throw ScriptError.runtime(.index, "index \(n) out of range for a list of length \(l.items.count) (use push to add)")
             }
             l.items[p] = value
         case let (.map(m), .string(k)):
@@ -108,6 +110,8 @@ public enum Access {
             let n = chars.count
             let a = try bound(lower, n, default: 0), b = try bound(upper, n, default: n)
             return .string(a < b ? String(chars[a..<b]) : "")
+        case .object(let o as SecretValue):
+            return o.derived(try slice(.string(o.text), lower, upper)) ?? .null
         default:
             throw ScriptError.type("cannot slice \(v.typeName)")
         }
@@ -130,7 +134,7 @@ public enum Access {
                 if case .function = f { return try i.call(f, args) }
                 throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
             }
-            throw ScriptError.runtime("key", "\(o.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no method '\(name)'")
         case .null:
             throw ScriptError.type("cannot call method '\(name)' on nil (use '?.' to allow nil)")
         case .function(let f as NativeFunction):
@@ -140,7 +144,7 @@ public enum Access {
             method = nil
         }
         guard let method else {
-            throw ScriptError.runtime("key", "\(receiver.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(receiver.typeName) has no method '\(name)'")
         }
         if args.count < method.minArity || args.count > method.maxArity {
             throw Interpreter.nativeArityError("\(receiver.typeName).\(name)", method.minArity, method.maxArity, args.count)

@@ -34,18 +34,35 @@ public enum JSON {
 
     /// Compact (`{"a":1}`) when `indent` is 0, otherwise one element per line with
     /// `indent` spaces per level and `": "` after keys.
+    /// Secrets inside `v` are written as `"***"`: for what a person reads (the REPL's echo).
     public static func stringify(_ v: Value, indent: Int = 0) throws(ScriptError) -> String {
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
         return writer.out.string
     }
 
-    /// `stringify` as UTF-8 bytes, for request bodies and files: skips building (and
-    /// validating) a String.
+    /// `stringify` as UTF-8 bytes: skips building (and validating) a String.
     public static func stringifyBytes(_ v: Value, indent: Int = 0) throws(ScriptError) -> [UInt8] {
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
         return writer.out.bytes
+    }
+
+    /// `json.stringify`: a string, or a secret when `v` holds one (its parts stay secret, so the
+    /// JSON text carries the real value to a data sink and prints masked).
+    public static func stringifyKeepingSecrets(_ v: Value, indent: Int = 0) throws(ScriptError) -> Value {
+        let (bytes, secrets) = try stringifyRevealing(v, indent: indent)
+        guard !secrets.isEmpty else { return .string(String(decoding: bytes, as: UTF8.self)) }
+        return SecretValue.assembled(bytes, secrets)
+    }
+
+    /// The JSON bytes with every secret's real text, and where each secret part lies: for a
+    /// data sink (a request body), which must check where those secrets may go.
+    package static func stringifyRevealing(_ v: Value, indent: Int = 0) throws(ScriptError) -> (bytes: [UInt8], secrets: [SecretSpan]) {
+        let recorder = SecretSpanRecorder()
+        var writer = NestedWriter(JSONStyle(indent: max(0, indent), secrets: recorder), capacity: 4096)
+        try writer.write(v)
+        return (writer.out.bytes, recorder.spans)
     }
 
     /// A parse error naming the byte offset (0-based) and the line and column (1-based,
@@ -59,7 +76,7 @@ public enum JSON {
         }
         var column = 1
         for i in lineStart..<offset where bytes[i] & 0xC0 != 0x80 { column += 1 }
-        return .runtime("json", "json.parse: \(what) at byte \(offset) (line \(line), column \(column))")
+        return .runtime(.json, "json.parse: \(what) at byte \(offset) (line \(line), column \(column))")
     }
 }
 
@@ -562,8 +579,20 @@ final class KeyCache {
 
 // MARK: - Writing
 
+/// Where a secret part lies in written JSON bytes, and what it was derived from.
+package struct SecretSpan {
+    package let range: Range<Int>
+    package let sources: [SecretSource]
+}
+
+final class SecretSpanRecorder {
+    var spans: [SecretSpan] = []
+}
+
 private struct JSONStyle: WriterStyle {
     let indent: Int
+    /// When set, secrets are written with their real text and recorded; otherwise as "***".
+    var secrets: SecretSpanRecorder? = nil
     var itemSeparator: StaticString { "," }
     var keySeparator: StaticString { indent > 0 ? ": " : ":" }
     var maxDepth: Int { JSON.maxDepth }
@@ -580,16 +609,29 @@ private struct JSONStyle: WriterStyle {
             out.text(text.utf8.contains(UInt8(ascii: ".")) || text.utf8.contains(UInt8(ascii: "e")) ? text : text + ".0")
         case .string(let s): out.quoted(s)
         case .function: throw JSONStyle.failure("cannot serialise a function")
+        case .object(let o as SecretValue):
+            guard let secrets else { return out.quoted(SecretValue.mask) }
+            out.byte(UInt8(ascii: "\""))
+            for part in o.parts {
+                switch part {
+                case .plain(let s): out.escaped(s)
+                case .secret(let s, let sources):
+                    let start = out.count
+                    out.escaped(s)
+                    secrets.spans.append(SecretSpan(range: start..<out.count, sources: sources))
+                }
+            }
+            out.byte(UInt8(ascii: "\""))
         case .object(let o): throw JSONStyle.failure("cannot serialise a value of type \(o.typeName)")
         case .list, .map: preconditionFailure("containers are written by NestedWriter")
         }
     }
 
-    func substitute(_ o: HostObject) throws(ScriptError) -> Value? { o.jsonValue }
+    func substitute(_ o: HostObject) throws(ScriptError) -> Value? { o is SecretValue ? nil : o.jsonValue }
 
     func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) throws(ScriptError) {
         throw JSONStyle.failure(tooDeep ? "nesting deeper than \(JSON.maxDepth)" : "value contains itself")
     }
 
-    static func failure(_ what: String) -> ScriptError { .runtime("json", "json.stringify: \(what)") }
+    static func failure(_ what: String) -> ScriptError { .runtime(.json, "json.stringify: \(what)") }
 }

@@ -86,6 +86,9 @@ public enum Operators {
         case let (.string(x), .string(y)): return .string(x + y)
         case let (.list(x), .list(y)): return .list(ListRef(x.items + y.items))
         case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
+        case (.object(is SecretValue), .string), (.string, .object(is SecretValue)),
+             (.object(is SecretValue), .object(is SecretValue)):
+            return SecretValue.concatenation([a, b])
         case (.string, _), (_, .string):
             throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName) (use str() or \"${...}\" to build text)")
         default:
@@ -113,10 +116,10 @@ public enum Operators {
         case .subtract: r = x.subtractingReportingOverflow(y)
         case .multiply: r = x.multipliedReportingOverflow(by: y)
         case .divide:
-            if y == 0 { throw ScriptError.runtime("zero_division", "division by zero") }
+            if y == 0 { throw ScriptError.runtime(.zeroDivision, "division by zero") }
             r = x.dividedReportingOverflow(by: y)
         case .remainder:
-            if y == 0 { throw ScriptError.runtime("zero_division", "remainder by zero") }
+            if y == 0 { throw ScriptError.runtime(.zeroDivision, "remainder by zero") }
             // Int.min % -1 "overflows" in the machine, but the remainder is 0 and fits.
             if y == -1 { return 0 }
             r = x.remainderReportingOverflow(dividingBy: y)
@@ -138,13 +141,13 @@ public enum Operators {
     }
 
     static func overflow(_ x: Int, _ op: String, _ y: Int) -> ScriptError {
-        ScriptError.runtime("overflow", "integer overflow: \(x) \(op) \(y) does not fit in 64 bits")
+        ScriptError.runtime(.overflow, "integer overflow: \(x) \(op) \(y) does not fit in 64 bits")
     }
 
     public static func negate(_ v: Value) throws(ScriptError) -> Value {
         switch v {
         case .int(let x):
-            if x == Int.min { throw ScriptError.runtime("overflow", "integer overflow: -(\(x)) does not fit in 64 bits") }
+            if x == Int.min { throw ScriptError.runtime(.overflow, "integer overflow: -(\(x)) does not fit in 64 bits") }
             return .int(-x)
         case .float(let x): return .float(-x)
         default: throw ScriptError.type("cannot negate \(v.typeName)")

@@ -13,6 +13,21 @@ public enum Printer {
         return repr(v)
     }
 
+    /// `display`, except that text showing a secret is a secret (its display is the same): what
+    /// interpolation and `str` build, so a list holding a token never turns into plain "[***]".
+    static func displayKeepingSecrets(_ v: Value) -> Value {
+        switch v {
+        case .list, .map:
+            let recorder = SecretSpanRecorder()
+            var w = NestedWriter(PrintStyle(secrets: recorder))
+            w.write(v)
+            if recorder.spans.isEmpty { return .string(w.out.string) }
+            return SecretValue.assembled(w.out.bytes, recorder.spans)
+        case .object(let o) where o is SecretValue: return v
+        default: return .string(display(v))
+        }
+    }
+
     /// The value as it appears inside a collection or in the REPL: strings quoted.
     public static func repr(_ v: Value) -> String {
         switch v {
@@ -44,6 +59,9 @@ public enum Printer {
 /// `repr` inside collections: Python-like separators, `nil`, and `[...]` / `{...}` where a
 /// value contains itself or nests deeper than `Printer.maxDepth`.
 private struct PrintStyle: WriterStyle {
+    /// When set, a secret is written with its real text and recorded (text built from a
+    /// collection that holds one stays a secret); otherwise as it displays.
+    var secrets: SecretSpanRecorder? = nil
     var indent: Int { 0 }
     var itemSeparator: StaticString { ", " }
     var keySeparator: StaticString { ": " }
@@ -53,6 +71,17 @@ private struct PrintStyle: WriterStyle {
         switch v {
         case .string(let s): out.quoted(s)
         case .int(let n): out.int(n)
+        case .object(let o as SecretValue) where secrets != nil:
+            let recorder = secrets!
+            for part in o.parts {
+                switch part {
+                case .plain(let s): out.text(s)
+                case .secret(let s, let sources):
+                    let start = out.count
+                    out.text(s)
+                    recorder.spans.append(SecretSpan(range: start..<out.count, sources: sources))
+                }
+            }
         default: out.text(Printer.repr(v))
         }
     }
@@ -304,10 +333,16 @@ final class ByteWriter {
     /// `s` in double quotes with JSON escapes: `"`, `\` and control characters are escaped,
     /// everything else (including non-ASCII UTF-8) is copied as is, in runs.
     func quoted(_ s: String) {
+        byte(UInt8(ascii: "\""))
+        escaped(s)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// `s` with JSON escapes, without the quotes (a secret's part inside a JSON string).
+    func escaped(_ s: String) {
         var s = s
         s.withUTF8 { buf in
-            byte(UInt8(ascii: "\""))
-            guard let p = buf.baseAddress else { return byte(UInt8(ascii: "\"")) }
+            guard let p = buf.baseAddress else { return }
             let n = buf.count
             var run = 0
             var i = 0
@@ -327,7 +362,6 @@ final class ByteWriter {
                 run = i
             }
             append(p + run, count: n - run)
-            byte(UInt8(ascii: "\""))
         }
     }
 

@@ -115,26 +115,6 @@ public protocol ValueIterator {
     mutating func next(_ interpreter: Interpreter) throws(ScriptError) -> Value?
 }
 
-/// A `secret`: prints, interpolates and serialises as `***`. Its text is `package`
-/// visible only, so scripts can never read it; the runtime hands it to the transport core.
-public final class SecretValue: HostObject {
-    package let text: String
-    /// Where it came from, for messages that must never show the text (e.g. "env BITBUCKET_TOKEN").
-    public let origin: String
-    public static let mask = "***"
-    package init(text: String, origin: String) {
-        self.text = text
-        self.origin = origin
-    }
-    override public var typeName: String { "secret" }
-    override public var displayText: String { SecretValue.mask }
-    override public var jsonValue: Value? { .string(SecretValue.mask) }
-    override public func member(_ name: String) -> Value? {
-        name == "origin" ? .string(origin) : nil
-    }
-    override public var memberNames: [String] { ["origin"] }
-}
-
 /// The arguments of a native call, with helpers that raise positioned type errors.
 public struct Arguments {
     public var values: [Value]

@@ -2,7 +2,7 @@
 """A minimal forward proxy on 127.0.0.1 for the BBSTransport tests: CONNECT tunnels (https) and
 absolute-URI requests (plain http), enough to prove a client goes through it.
 
-Usage: forward_proxy.py --log FILE
+Usage: forward_proxy.py --log FILE [--bind ADDRESS]
 Prints "PORT <n>" on its first stdout line. Appends one JSON line per proxied request to the log:
   {"method": "CONNECT" | "GET" | ..., "target": "127.0.0.1:443" | "http://...", "headers": [[k, v], ...]}
 """
@@ -28,8 +28,9 @@ def main():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", required=True)
+    parser.add_argument("--bind", default="127.0.0.1", help="address to listen on (0.0.0.0 for every interface)")
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.log))
+    server = ThreadingHTTPServer((args.bind, 0), make_handler(args.log))
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
