@@ -6,7 +6,8 @@
 // get/post/put/patch/delete return the parsed JSON body (nil when empty, text when not
 // JSON) and raise an error value on an HTTP error. `request` never raises on an HTTP status
 // and returns `{status, headers, body}`. Under `--dry-run` writes are not sent; they return
-// `{dry_run: true, method, path}` (and `request` adds `status: 0, headers: {}, body: nil`).
+// a value shaped like the real result (see DryRun.swift), and `request` that value as `body`
+// with `status: 0, headers: {}`. Paths: see APIPathBuiltins.swift.
 
 import BBSLanguage
 import Foundation
@@ -16,27 +17,27 @@ enum APIBuiltins {
     static func install(into interpreter: Interpreter, client: APIClient) {
         let api = interpreter.builtinModule("api")
 
-        api.define("get", arity: 1...2) { args, _ throws(ScriptError) in
-            let path = try args.string(0, "the path")
+        api.define("get", arity: 1...2) { args, interp throws(ScriptError) in
+            let path = try APIPathBuiltins.argument(args, 0, interp)
             var secrets = SecretCarriage()
             let query = try APIValues.query(args[1], "api.get", secrets: &secrets)
             return APIValues.body(try client.send(APIRequest(method: "GET", path, query: query), carrying: secrets, callee: "api.get"))
         }
         for method in ["post", "put", "patch"] {
-            api.define(method, arity: 1...2) { args, _ throws(ScriptError) in
-                let path = try args.string(0, "the path")
+            api.define(method, arity: 1...2) { args, interp throws(ScriptError) in
+                let path = try APIPathBuiltins.argument(args, 0, interp)
                 var headers = APIHeaders()
                 var secrets = SecretCarriage()
                 let body = try APIValues.body(args[1], headers: &headers, secrets: &secrets)
                 return try write(client, APIRequest(method: method.uppercased(), path, headers: headers, body: body),
-                                 path: path, secrets: secrets, callee: args.callee)
+                                 path: path, bodyValue: args[1], secrets: secrets, callee: args.callee)
             }
         }
-        api.define("delete", arity: 1...1) { args, _ throws(ScriptError) in
-            let path = try args.string(0, "the path")
-            return try write(client, APIRequest(method: "DELETE", path), path: path)
+        api.define("delete", arity: 1...1) { args, interp throws(ScriptError) in
+            let path = try APIPathBuiltins.argument(args, 0, interp)
+            return try write(client, APIRequest(method: "DELETE", path), path: path, bodyValue: .null, callee: args.callee)
         }
-        api.define("request", arity: 1...1) { args, _ throws(ScriptError) in
+        api.define("request", arity: 1...1) { args, interp throws(ScriptError) in
             let spec = try args.map(0, "the request")
             let callee = "api.request"
             _ = try OptionMap(spec, callee: callee, allowed: ["method", "path", "url", "query", "headers", "body"])
@@ -49,6 +50,7 @@ enum APIBuiltins {
             guard case .string(let path)? = spec.entries["path"] ?? spec.entries["url"] else {
                 throw ScriptError.type("\(callee): 'path' must be a string")
             }
+            try APIPathBuiltins.checkNoNil(path, callee, interp)
             var secrets = SecretCarriage()
             let query = try APIValues.query(spec.entries["query"] ?? .null, callee, secrets: &secrets)
             var headers = try APIValues.headers(spec.entries["headers"] ?? .null, callee, secrets: &secrets)
@@ -61,14 +63,16 @@ enum APIBuiltins {
             m["headers"] = APIValues.headers(response.headers)
             m["body"] = APIValues.body(response)
             if response.isDryRun {
+                client.dryRunPlan.record(method: method, path: path)
+                m["body"] = DryRunPlan.result(method: method, path: path, body: spec.entries["body"] ?? .null)
                 m["dry_run"] = .bool(true)
                 m["method"] = .string(method)
                 m["path"] = .string(path)
             }
             return .map(MapRef(m))
         }
-        api.define("paginate", arity: 1...2) { args, _ throws(ScriptError) in
-            let path = try args.string(0, "the path")
+        api.define("paginate", arity: 1...2) { args, interp throws(ScriptError) in
+            let path = try APIPathBuiltins.argument(args, 0, interp)
             let query = try APIValues.query(args[1], "api.paginate")
             return .object(Pagination.stream(client, path: path, query: query))
         }
@@ -76,12 +80,16 @@ enum APIBuiltins {
             .string(client.options.apiURL)
         }
         api.members["dry_run"] = .bool(client.isDryRun)
+        APIPathBuiltins.install(into: api)
     }
 
-    static func write(_ client: APIClient, _ request: APIRequest, path: String,
+    static func write(_ client: APIClient, _ request: APIRequest, path: String, bodyValue: Value,
                       secrets: SecretCarriage = SecretCarriage(), callee: String = "api") throws(ScriptError) -> Value {
         let response = try client.send(request, carrying: secrets, callee: callee)
-        if response.isDryRun { return APIValues.dryRun(method: request.method, path: path) }
+        if response.isDryRun {
+            client.dryRunPlan.record(method: request.method, path: path)
+            return DryRunPlan.result(method: request.method, path: path, body: bodyValue)
+        }
         return APIValues.body(response)
     }
 }

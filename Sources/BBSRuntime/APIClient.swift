@@ -11,6 +11,8 @@ import Foundation
 final class APIClient: @unchecked Sendable {
     let redactor: Redactor
     let options: NetworkOptions
+    /// The writes a `--dry-run` held back, for the summary at the end.
+    let dryRunPlan = DryRunPlan()
     /// The runtime's script lock, released while a request waits.
     let scriptLock: ScriptLock
     /// Where the script's secrets may go.

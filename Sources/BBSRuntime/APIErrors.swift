@@ -12,7 +12,11 @@ import BBSTransport
 enum APIErrors {
     static func scriptError(_ e: TransportError) -> ScriptError {
         var f = OrderedMap()
-        f["message"] = .string(e.message)
+        if e.pathProblem != nil {
+            f["message"] = .string("refusing the request path: \(e.message); \(APIPathBuiltins.escapingHint)")
+        } else {
+            f["message"] = .string(e.message)
+        }
         f["kind"] = .string(e.kind.rawValue)
         f["status"] = e.status.map { .int($0) } ?? .null
         f["detail"] = structured(e.detail)

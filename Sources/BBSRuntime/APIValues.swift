@@ -118,9 +118,4 @@ enum APIValues {
         }
         return .map(MapRef(m))
     }
-
-    /// What a write returns under `--dry-run`.
-    static func dryRun(method: String, path: String) -> Value {
-        .map(MapRef(["dry_run": .bool(true), "method": .string(method), "path": .string(path)]))
-    }
 }

@@ -39,33 +39,47 @@ enum URLResolution {
     /// Turns a request target into the absolute URL to fetch. Relative targets are appended to the
     /// API base path (so `/user` under `https://api.bitbucket.org/2.0` is `/2.0/user`, not `/user`).
     static func absoluteURL(for request: APIRequest, apiBase: URL) throws(TransportError) -> String {
-        let target = request.target.trimmingCharacters(in: .whitespaces)
+        let target = request.target
+        let hasQueryMap = !request.query.isEmpty
         var url: String
         if let schemeEnd = target.range(of: "://"), !target[..<schemeEnd.lowerBound].contains("/") {
-            guard let parsed = URL(string: target), Origin(parsed) != nil else {
+            let afterAuthority = target[schemeEnd.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? target.endIndex
+            // An absolute URL (a `next` link, another service) names its query itself: a query
+            // map is added to it, as for a page link with a different `pagelen`.
+            url = String(target[..<afterAuthority]) + (try RequestTarget.wireText(target[afterAuthority...], hasQueryMap: false))
+            guard let parsed = URL(string: url), Origin(parsed) != nil else {
                 throw TransportError(kind: .configuration, message: "not an http(s) URL: \(target)")
             }
-            url = target
         } else {
             var base = apiBase.absoluteString
             while base.hasSuffix("/") { base.removeLast() }
-            url = base + (target.hasPrefix("/") ? target : "/" + target)
-            guard URL(string: url) != nil else {
-                throw TransportError(kind: .configuration,
-                                     message: "invalid request path '\(target)' (escape spaces and special characters)")
-            }
+            let path = try RequestTarget.wireText(Substring(target), hasQueryMap: hasQueryMap)
+            url = base + (path.hasPrefix("/") ? path : "/" + path)
         }
-        if !request.query.isEmpty {
+        if hasQueryMap {
             let encoded = request.query.map { item in
                 let name = URLEncoding.encodeQueryComponent(item.name)
                 guard let value = item.value else { return name }
                 return name + "=" + URLEncoding.encodeQueryComponent(value)
             }
-            if let hash = url.firstIndex(of: "#") { url = String(url[..<hash]) }
             let separator = url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?"
             url += separator + encoded.joined(separator: "&")
         }
+        try checkSentAsWritten(url)
         return url
+    }
+
+    /// The HTTP client parses the URL again and sends its path and query: make sure that is
+    /// exactly the text built here (and shown by `--trace`), or refuse to send.
+    private static func checkSentAsWritten(_ url: String) throws(TransportError) {
+        guard let parsed = URL(string: url), let components = URLComponents(url: parsed, resolvingAgainstBaseURL: true) else {
+            throw TransportError(kind: .configuration, message: "cannot send the request URL '\(url)' as written")
+        }
+        var sent = components.percentEncodedPath
+        if let query = parsed.query { sent += "?" + query }
+        guard url.hasSuffix(sent), parsed.fragment == nil else {
+            throw TransportError(kind: .configuration, message: "cannot send the request URL '\(url)' as written")
+        }
     }
 
     /// Resolves a redirect's `Location` (absolute or relative) against the URL that answered.

@@ -83,8 +83,18 @@ public final class Transport: @unchecked Sendable {
     }
 
     /// The absolute URL a request goes to first (before redirects), e.g. to seed a `PageCursor`.
+    /// Throws, before anything is sent, for a path that would reach another resource than the
+    /// one it names (see `RequestTarget`).
     public func url(for request: APIRequest) throws(TransportError) -> String {
-        try URLResolution.absoluteURL(for: request, apiBase: config.apiBaseURL)
+        do throws(TransportError) {
+            return try URLResolution.absoluteURL(for: request, apiBase: config.apiBaseURL)
+        } catch {
+            var redacted = error
+            redacted.message = redactor.redact(error.message)
+            redacted.method = request.method
+            redacted.url = redactor.redact(request.target)
+            throw redacted
+        }
     }
 
     /// Whether the credential may be sent to `url`: its origin is the API base's or the git base's.

@@ -23,9 +23,13 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var retries: Int
     /// True when the failure stands because the retry policy ran out of attempts or wait budget.
     public var retriesExhausted: Bool
+    /// Set when the request was refused before sending because its path would reach another
+    /// resource than the one it names (`RequestTarget`).
+    public var pathProblem: PathProblem?
 
     public init(kind: Kind, message: String, status: Int? = nil, detail: String? = nil,
-                method: String? = nil, url: String? = nil, retries: Int = 0, retriesExhausted: Bool = false) {
+                method: String? = nil, url: String? = nil, retries: Int = 0, retriesExhausted: Bool = false,
+                pathProblem: PathProblem? = nil) {
         self.kind = kind
         self.status = status
         self.message = message
@@ -34,6 +38,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.url = url
         self.retries = retries
         self.retriesExhausted = retriesExhausted
+        self.pathProblem = pathProblem
     }
 
     /// The process exit status for this error when a script does not catch it (one table: `ErrorKind`).

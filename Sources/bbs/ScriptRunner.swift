@@ -16,8 +16,10 @@ enum ScriptRunner {
             writeError(runtime.render(error, color: useColor()))
             return Runtime.exitStatusForRejected
         case .ready(let script):
+            for warning in Runtime.misplacedOptionWarnings(options.scriptArguments) { writeError(warning + "\n") }
             let outcome = runtime.execute(script)
             if case .failed(let error) = outcome { writeError(runtime.render(error, color: useColor())) }
+            if let summary = runtime.dryRunSummary { writeError(summary + "\n") }
             return outcome.exitStatus
         }
     }

@@ -45,6 +45,11 @@ enum CoreBuiltins {
             if let p = getenv(name) { return interp.host.value(ofText: String(cString: p), from: "env \(name)") }
             return args[1]
         }
+        if case .function(let env as NativeFunction)? = interp.builtins["env"] {
+            env.members["require"] = .function(NativeFunction("env.require", arity: 1...2) { args, interp throws(ScriptError) in
+                try requireEnvironment(args, interp)
+            })
+        }
         interp.defineBuiltin("exit", arity: 0...1) { args, _ throws(ScriptError) in
             let code = try args.int(0, default: 0, "code")
             guard (0...255).contains(code) else {
@@ -76,6 +81,18 @@ enum CoreBuiltins {
         }
         text += "\n"
         return text
+    }
+
+    /// `env.require(name, why?)`: the variable's value; unset or empty, a usage message on
+    /// stderr and exit 2, since the one who runs the script has to set it.
+    private static func requireEnvironment(_ args: Arguments, _ interp: Interpreter) throws(ScriptError) -> Value {
+        let name = try args.string(0, "name")
+        let why = args.isAbsent(1) ? "" : " (\(try args.string(1, "the reason")))"
+        if let p = getenv(name), p.pointee != 0 { return .string(String(cString: p)) }
+        let state = getenv(name) == nil ? "is not set" : "is empty"
+        interp.out.flush()
+        interp.err.write("usage: set the environment variable \(name)\(why); it \(state)\n")
+        throw ScriptError.exit(2)
     }
 
     private static func toInt(_ args: Arguments) throws(ScriptError) -> Value {

@@ -296,21 +296,28 @@ extension Compiler {
     // MARK: Strings
 
     private func template(_ pieces: [TemplatePiece]) -> Code {
+        let file = self.file
         let parts: [TemplatePartCode] = pieces.map {
             switch $0 {
-            case .text(let s): return TemplatePartCode(text: s, code: nil)
-            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e))
+            case .text(let s): return TemplatePartCode(text: s, code: nil, expression: nil)
+            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e), expression: e)
             }
         }
         return { i throws(ScriptError) in
             var out = ""
             // Text built from a secret stays a secret (Secret.swift); plain text takes the fast path.
             var secret: SecretTextBuilder?
+            var nilPart: Expr?
+            var nilOffset = 0
             for part in parts {
                 if let t = part.text {
                     if secret != nil { secret!.append(t) } else { out += t }
                 } else if let code = part.code {
                     let v = try code(i)
+                    if case .null = v, nilPart == nil {
+                        nilPart = part.expression
+                        nilOffset = out.utf8.count
+                    }
                     if case .string(let s) = v, secret == nil {
                         out += s
                     } else if secret != nil {
@@ -331,9 +338,51 @@ extension Compiler {
                     }
                 }
             }
+            // Only plain text is noted: where text holding a secret may go is the secret rules' call.
+            if let nilPart, secret == nil {
+                i.lastNilInterpolation = NilInterpolation(
+                    text: out, nilOffset: nilOffset, expression: Compiler.describeExpression(nilPart),
+                    location: nilPart.location, file: file)
+            }
             return secret?.value ?? .string(out)
         }
     }
+
+    /// Source-like text for a short expression (`ws`, `r.slug`, `args[0]`, `f(...)`), for
+    /// messages that name what was nil.
+    static func describeExpression(_ e: Expr) -> String {
+        switch e {
+        case .variable(let ref): return ref.name
+        case .member(let base, let name, let optional, _): return describeExpression(base) + (optional ? "?." : ".") + name
+        case .methodCall(let base, let name, _, let optional, _):
+            return describeExpression(base) + (optional ? "?." : ".") + name + "(...)"
+        case .index(let base, let key, let optional, _):
+            let inner: String
+            switch key {
+            case .literal(let v, _): inner = Printer.repr(v)
+            case .variable(let ref): inner = ref.name
+            default: inner = "..."
+            }
+            return describeExpression(base) + (optional ? "?.[" : "[") + inner + "]"
+        case .call(let callee, _, _): return describeExpression(callee) + "(...)"
+        case .optionalChain(let inner): return describeExpression(inner)
+        case .literal(let v, _): return Printer.repr(v)
+        default: return "the expression"
+        }
+    }
+}
+
+/// The last string interpolation that produced the text `nil`: bbs refuses an API path built
+/// that way (an unset variable) and names the expression, which the string alone cannot tell.
+public struct NilInterpolation {
+    /// The whole string the interpolation produced.
+    public let text: String
+    /// Where the text `nil` starts in `text`, in UTF-8 bytes.
+    public let nilOffset: Int
+    /// The interpolated expression that was nil, as source-like text.
+    public let expression: String
+    public let location: SourceLocation
+    public let file: SourceFile
 }
 
 extension Interpreter {

@@ -83,4 +83,5 @@ struct MapEntryCode {
 struct TemplatePartCode {
     let text: String?
     let code: Code?
+    let expression: Expr?
 }

@@ -40,6 +40,9 @@ public final class Interpreter {
     public let err: OutputBuffer
     /// Loads `import`ed modules; set by whoever embeds the interpreter.
     public var moduleLoader: ModuleLoader
+    /// The last interpolation that printed a nil (see `NilInterpolation`); built-ins that take
+    /// an API path ask it whether their path came from one.
+    public internal(set) var lastNilInterpolation: NilInterpolation?
     /// Secrets and waits: answered by whoever embeds the interpreter (see InterpreterHost.swift).
     public var host: InterpreterHost = StandaloneHost.shared
     /// Set from a signal handler; checked at loop back-edges and calls.

@@ -12,6 +12,8 @@ public enum Access {
         case .null:
             if optional { throw ScriptError.optionalChainNil }
             throw ScriptError.type("cannot read '\(name)' of nil (use '?.' to allow nil)")
+        case .function(let f as NativeFunction) where f.members[name] != nil:
+            return f.members[name]!
         default:
             throw ScriptError.type("\(v.typeName) has no member '\(name)'" + (methodExists(v, name) ? " (it is a method: call it with '\(name)()')" : ""))
         }
@@ -135,6 +137,9 @@ public enum Access {
             throw ScriptError.runtime(.key, "\(o.typeName) has no method '\(name)'")
         case .null:
             throw ScriptError.type("cannot call method '\(name)' on nil (use '?.' to allow nil)")
+        case .function(let f as NativeFunction):
+            if let member = f.members[name] { return try i.call(member, args) }
+            method = nil
         default:
             method = nil
         }

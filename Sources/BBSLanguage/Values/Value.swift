@@ -78,6 +78,8 @@ public final class NativeFunction: Callable {
     public let minArity: Int
     public let maxArity: Int
     public let body: Body
+    /// Functions under the function's own name (`env.require` beside `env(...)`).
+    public var members: [String: Value] = [:]
     public init(_ name: String, arity: ClosedRange<Int>, _ body: @escaping Body) {
         self.minArity = arity.lowerBound
         self.maxArity = arity.upperBound
