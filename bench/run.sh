@@ -77,7 +77,14 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     || { "${SUDO[@]}" apt-get update -qq >/dev/null && "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null; } \
     || die "apt-get install ${missing[*]} failed"
 fi
-PY="$(python3 -c 'import sys; print(sys.executable)')"   # real binary, not a pyenv shim
+# The strongest CPython on the machine is the peer: Debian's /usr/bin/python3 is a PGO+LTO build,
+# while a pyenv python3 earlier on PATH is a plain build that runs fib(30) ~60% slower. A user's
+# CI image has the distribution's. Otherwise the first python3's real binary (not a pyenv shim).
+if [[ -x /usr/bin/python3 ]]; then PY=/usr/bin/python3; else PY="$(python3 -c 'import sys; print(sys.executable)')"; fi
+say "peer: $PY ($("$PY" --version 2>&1))"
+say "peer: $(command -v lua5.4) ($(lua5.4 -v 2>&1 | head -n1))"
+say "peer: $(command -v jq) ($(jq --version 2>&1))"
+command -v curl >/dev/null && say "peer: $(command -v curl) ($(curl --version | head -n1))"
 
 # --- 2. bbs ---------------------------------------------------------------------------------
 if [[ -n "${BBS_BIN:-}" ]]; then

@@ -18,7 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = os.path.join(os.path.dirname(HERE), "programs")
-PYTHON = sys.executable  # the real interpreter, not a pyenv shim (a shim adds ~50 ms per start)
+PYTHON = sys.executable  # run.sh starts this file with the peer CPython (/usr/bin/python3 when present)
 LUA = shutil.which("lua5.4") or "lua5.4"
 JQ = shutil.which("jq") or "jq"
 
@@ -164,8 +164,8 @@ def main():
         results[name] = run_bench(name, benches[name][1], runs, a.warmup, a.timeout, log)
 
     lines = [
-        "Machine: %s, %d cores, load average %.1f at start; %s; %s; %s; bbs: `%s`%s" % (
-            platform.machine(), os.cpu_count() or 0, load_at_start, "Python " + platform.python_version(),
+        "Machine: %s, %d cores, load average %.1f at start; %s (`%s`); %s; %s; bbs: `%s`%s" % (
+            platform.machine(), os.cpu_count() or 0, load_at_start, "Python " + platform.python_version(), PYTHON,
             tool_version([LUA, "-v"]), tool_version([JQ, "--version"]), a.bbs,
             (" — " + a.note) if a.note else ""),
         "Wall time per process (start-up included), median and min of the timed runs. "
