@@ -111,6 +111,13 @@ open class HostObject {
 /// Pulls values one at a time, for `for` loops over streams and other lazy sources.
 public protocol ValueIterator {
     mutating func next(_ interpreter: Interpreter) throws(ScriptError) -> Value?
+    /// For a paged source, what the REPL needs to show one page: the items fetched and not yet
+    /// taken, and the total the source announced (nil when it did not). Nil when not paged.
+    var page: (buffered: Int, total: Int?)? { get }
+}
+
+extension ValueIterator {
+    public var page: (buffered: Int, total: Int?)? { nil }
 }
 
 /// A `secret`: prints, interpolates and serialises as `***`. Its text is `package`
