@@ -68,7 +68,7 @@ public final class ModuleLoader {
             path = try locate(name, from: importer)
         } catch {
             guard case .thrown(let e) = error else { return .unknown }
-            return .missing(e.message + Hints.memberHint(name, members: nearbyModules(name, from: importer)))
+            return .missing(e.message + importHint(name, nearbyModules(name, from: importer)))
         }
         if let names = declaredNames[path] { return .members(names) }
         guard let data = FileManager.default.contents(atPath: path),
@@ -77,6 +77,20 @@ public final class ModuleLoader {
         let names = program.main.body.compactMap(Resolver.topLevelName)
         declaredNames[path] = names
         return .members(names)
+    }
+
+    /// Compares file names only, so a shared folder prefix does not make every path look close.
+    private func importHint(_ name: String, _ nearby: [String]) -> String {
+        func base(_ path: String) -> String {
+            let file = (path as NSString).lastPathComponent
+            return file.hasSuffix(".bbs") ? String(file.dropLast(4)) : file
+        }
+        let bases = nearby.map(base)
+        if let best = Hints.closest(base(name), among: bases), let full = nearby.first(where: { base($0) == best }) {
+            return " (did you mean '\(full)'?)"
+        }
+        guard !nearby.isEmpty, nearby.count <= 12 else { return "" }
+        return " (modules there: \(nearby.sorted().joined(separator: ", ")))"
     }
 
     /// The modules an import of `name` could have meant, spelled as it would be written.
