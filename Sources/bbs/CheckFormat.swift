@@ -23,6 +23,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
                       severity: "error", message: $0.message)
             }
         }
+        if entries.isEmpty { return "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(entries)) ?? Data("[]".utf8), as: UTF8.self)
