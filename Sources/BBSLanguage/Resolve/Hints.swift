@@ -41,12 +41,15 @@ public enum Hints {
     }
 
     /// The candidate nearest to `name`: its snake_case spelling, a case-only difference, or
-    /// the smallest edit distance within a third of the name's length (at least one edit).
+    /// the smallest edit distance within a third of the name's length (at least one edit, and
+    /// only for names of three letters or more).
     public static func closest(_ name: String, among candidates: [String]) -> String? {
         let snake = snakeCase(name)
         if snake != name, candidates.contains(snake) { return snake }
         let lower = name.lowercased()
         if let sameLetters = candidates.first(where: { $0.lowercased() == lower && $0 != name }) { return sameLetters }
+        // Any one- or two-letter name is one edit from many others: no guess is better than noise.
+        guard name.count >= 3 else { return nil }
         let limit = max(1, name.count / 3)
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name && abs(candidate.count - name.count) <= limit {
