@@ -59,8 +59,9 @@ final class REPLTests: XCTestCase {
         try drive("tables")
     }
 
-    /// `progress()` and `parallel` draw one updating line on a terminal's stderr (done/total,
-    /// rate, ETA), erased when done; `NO_PROGRESS` turns it off.
+    /// `progress()`, `parallel` and `api.paginate(...).list()` (against bbs-mock, pages delayed)
+    /// draw one updating line on a terminal's stderr (done/total, rate, ETA), erased when done;
+    /// `NO_PROGRESS` turns it off.
     func testProgressLineOnATerminal() throws {
         try drive("progress")
     }

@@ -500,6 +500,36 @@ def progress(binary, tmp):
     finally:
         t.close()
         sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+    # A paginated collection's .list(): done/total from the collection's `size`, one page at a
+    # time (each page delayed by the mock so the line has time to appear).
+    mock, base = start_mock(binary)
+    try:
+        import json
+        import urllib.request
+
+        def control(path, body):
+            req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(req).read()
+
+        control("/_mock/seed", {"workspace": "big", "repositories": 50})
+        control("/_mock/faults", {"route": "GET /2.0/repositories/big", "fault": "delay", "delay_ms": 150, "count": -1})
+        paged_env = dict(env, BBS_API_URL=base + "/2.0", BITBUCKET_TOKEN="mock-token")
+        t = Term(binary, paged_env, ["-e", 'print("repos", len(api.paginate("/repositories/big", {pagelen: 10}).list()))'])
+        try:
+            t.expect(r"repos 50")
+            if t.wait_exit() != 0:
+                raise Failure("bbs did not exit 0")
+            if not re.search(r"/repositories/big: \d+/50  \d+\.\d/s", t.raw.decode("utf-8", "replace")):
+                raise Failure("no progress line for api.paginate(...).list()")
+            if "/repositories/big:" in t.screen():
+                raise Failure("the paginate progress line was not erased")
+        finally:
+            t.close()
+            sys.stdout.write("---- screen (paginate) ----\n" + t.screen() + "\n")
+    finally:
+        mock.kill()
+        mock.wait()
     env["NO_PROGRESS"] = "1"
     t = Term(binary, env, ["-e", script])
     try:
