@@ -4,6 +4,44 @@
 import BBSLanguage
 
 enum Echo {
+    /// A stream echoes at most this many items when its source is not paged.
+    static let streamPreview = 20
+
+    /// With `tables`, a list of maps that share plain-valued keys shows as a table fitted to
+    /// `width` (Table.swift); `:json` turns that off.
+    static func text(_ value: Value, color: Bool, tables: Bool = false, width: Int = 80) -> String {
+        if tables, case .list(let l) = value, let columns = Table.commonScalarColumns(l.items) {
+            return Table.render(l.items, columns: columns, width: width)
+        }
+        return text(value, color: color)
+    }
+
+    /// A stream's first page (or first items), as a table when it can be one, then a line
+    /// saying how many more there are; the rest is never fetched.
+    static func streamText(_ stream: HostObject, interpreter: Interpreter, color: Bool, tables: Bool,
+                           width: Int) throws(ScriptError) -> String {
+        guard var iterator = try stream.makeIterator(interpreter) else { return Printer.repr(.object(stream)) }
+        var items: [Value] = []
+        var total: Int?
+        if let first = try iterator.next(interpreter) {
+            items.append(first)
+            let page = iterator.page
+            total = page?.total
+            let limit = page.map { $0.buffered } ?? streamPreview - 1
+            for _ in 0..<limit {
+                guard let item = try iterator.next(interpreter) else { break }
+                items.append(item)
+            }
+        }
+        var out = text(.list(ListRef(items)), color: color, tables: tables, width: width)
+        if let total {
+            if total > items.count { out += "\n… \(total - items.count) more (`.list()` for all)" }
+        } else if try iterator.next(interpreter) != nil {
+            out += "\n… more (`.list()` for all)"
+        }
+        return out
+    }
+
     static func text(_ value: Value, color: Bool) -> String {
         switch value {
         case .map, .list:

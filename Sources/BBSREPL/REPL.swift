@@ -33,6 +33,8 @@ final class Session {
     let editor: LineEditor
     let colorOut: Bool
     let colorErr: Bool
+    /// Lists of maps echo as tables; `:json` turns it off.
+    var tables = true
     var inputNumber = 0
 
     init(options: RuntimeOptions) {
@@ -122,8 +124,7 @@ final class Session {
                 show(value)
             } else if echo, case .null = value {
             } else if echo {
-                interpreter.out.write(Echo.text(value, color: colorOut) + "\n")
-                interpreter.out.flush()
+                echoValue(value)
             }
         case .exited(let code):
             return .exit(code)
@@ -131,6 +132,28 @@ final class Session {
             writeError(runtime.render(error, color: colorErr))
         }
         return .done
+    }
+
+    /// Lists of maps as tables (unless `:json`), a stream as its first page.
+    func echoValue(_ value: Value) {
+        let width = Table.outputWidth(environment: runtime.options.environment)
+        var text = Echo.text(value, color: colorOut, tables: tables, width: width)
+        if case .object(let o) = value, o.typeName == "stream" {
+            let (interpreter, color, tables) = (self.interpreter, colorOut, self.tables)
+            let preview: Result<String, ScriptError> = Interpreter.runOnLargeStack {
+                do throws(ScriptError) {
+                    return .success(try Echo.streamText(o, interpreter: interpreter, color: color, tables: tables, width: width))
+                } catch { return .failure(error) }
+            }
+            switch preview {
+            case .success(let shown): text = shown
+            case .failure(let error):
+                writeError(runtime.render(error, color: colorErr))
+                return
+            }
+        }
+        interpreter.out.write(text + "\n")
+        interpreter.out.flush()
     }
 
     func writeError(_ text: String) {
@@ -155,6 +178,12 @@ final class Session {
             if case .exit(let code) = evaluate(rest, echo: false, allowIncomplete: false, show: { value in
                 print(value.typeName)
             }) { return code }
+        case ":json":
+            tables = false
+            print("lists of maps echo as JSON (:table for tables)")
+        case ":table":
+            tables = true
+            print("lists of maps echo as tables (:json for JSON)")
         case ":trace":
             switch rest.lowercased() {
             case "on": runtime.isTracing = true
@@ -183,11 +212,13 @@ final class Session {
     }
 
     static let help = """
-    Type bbs code; an expression's value is shown (maps and lists as JSON).
+    Type bbs code; an expression's value is shown: a list of maps (or a stream's first page)
+    as a table, other maps and lists as JSON.
     A statement may span lines: an open bracket or string continues it at the ...> prompt.
       :help          this text
       :type EXPR     the type of EXPR's value
       :load FILE     run FILE in this session (its names stay defined)
+      :json          echo lists of maps as JSON; :table for tables again
       :trace on|off  show HTTP requests and git commands on stderr (secrets masked)
       :quit          leave (or Ctrl-D on an empty line)
     Tab completes names, module members (api., token., json., fs., ...), map keys and

@@ -40,6 +40,10 @@ struct PageIterator: ValueIterator {
     var deferredError: ScriptError?
     var buffer: [Value] = []
     var index = 0
+    /// The collection's `size`, when the first page gave one.
+    var total: Int?
+
+    var page: (buffered: Int, total: Int?)? { (buffer.count - index, total) }
 
     init(client: APIClient, first: APIRequest, cursor: PageCursor) {
         self.client = client
@@ -90,6 +94,7 @@ struct PageIterator: ValueIterator {
         }
         buffer = values.items
         index = 0
+        if total == nil, case .int(let size)? = page.entries["size"] { total = size }
         var next: String?
         if case .string(let s)? = page.entries["next"] { next = s }
         do throws(TransportError) {

@@ -90,6 +90,7 @@ enum ParallelBuiltin {
                             _ body: @escaping (Interpreter, Int) throws(ScriptError) -> Value) throws(ScriptError) -> [Value] {
         let lock = main.scriptLock
         let state = State(count: count, interpreters: (0..<workers).map { _ in makeWorker(from: main) }, body: body)
+        let progress = ProgressLine.start("parallel", total: count)
         let group = DispatchGroup()
         for w in 0..<workers {
             group.enter()
@@ -101,6 +102,7 @@ enum ParallelBuiltin {
                     state.next += 1
                     do throws(ScriptError) {
                         state.results[i] = try state.body(worker, i)
+                        progress?.advance()
                     } catch {
                         if state.failure == nil || state.failure!.index > i { state.failure = (i, error) }
                     }
@@ -114,6 +116,7 @@ enum ParallelBuiltin {
         }
         // Workers take the lock in turn; this thread must not hold it while they run.
         lock.blocking { group.wait() }
+        progress?.finish()
         if let failure = state.failure { throw failure.error }
         return state.results
     }

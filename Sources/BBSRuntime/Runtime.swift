@@ -68,6 +68,9 @@ public final class Runtime {
         APIBuiltins.install(into: interpreter, client: client)
         RepoBuiltins.install(into: interpreter, gitBase: options.network.gitBase, client: client, environment: options.environment)
         ParallelBuiltin.install(into: interpreter)
+        ProgressBuiltins.install(into: interpreter)
+        ProgressLine.enabled = isatty(STDERR_FILENO) != 0 && options.environment["NO_PROGRESS"] == nil
+        ProgressLine.redact = { redactor.redact($0) }
         GitModule.install(into: interpreter, client: client, options: options)
         Runtime.installSleep(into: interpreter)
         interpreter.moduleLoader.searchPaths = Runtime.modulePath(options)

@@ -56,7 +56,14 @@ final class StreamValue: HostObject {
             try arity(0...0)
             var it = try start(interp)
             var items: [Value] = []
-            while let v = try it.next(interp) { items.append(v) }
+            // A `progress(...)` stream draws its own line.
+            let progress = it is ProgressIterator ? nil : ProgressLine.start(label, total: nil)
+            defer { progress?.finish() }
+            while let v = try it.next(interp) {
+                if items.isEmpty, let total = it.page?.total { progress?.setTotal(total) }
+                items.append(v)
+                progress?.advance()
+            }
             return .list(ListRef(items))
         case "first":
             try arity(0...0)

@@ -134,19 +134,23 @@ struct Check: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to check.", valueName: "FILE"))
     var files: [String]
 
+    @Option(help: ArgumentHelp("text (default), or json: an array of diagnostics on stdout.", valueName: "FORMAT"))
+    var format: CheckFormat = .text
+
     mutating func run() throws {
         let runtime = Runtime(options: RuntimeOptions())
-        var failed = false
+        var rejected: [CompileError] = []
         for path in files {
             guard let text = readScript(path) else { throw ExitCode(ExitStatus.usage) }
             switch runtime.prepare(SourceFile(path: path, text: text)) {
-            case .ready: print("\(path): ok")
+            case .ready: if format == .text { print("\(path): ok") }
             case .rejected(let error):
-                failed = true
-                writeError(runtime.render(error, color: useColor()))
+                rejected.append(error)
+                if format == .text { writeError(runtime.render(error, color: useColor())) }
             }
         }
-        if failed { throw ExitCode(Runtime.exitStatusForRejected) }
+        if format == .json { print(CheckFormat.json(rejected)) }
+        if !rejected.isEmpty { throw ExitCode(Runtime.exitStatusForRejected) }
     }
 }
 

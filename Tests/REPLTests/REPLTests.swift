@@ -52,4 +52,17 @@ final class REPLTests: XCTestCase {
     func testGitProgressOnATerminal() throws {
         try drive("git_progress")
     }
+
+    /// A list of maps and a stream's first page echo as tables fitted to the terminal, with
+    /// "… N more" for the rest of a stream; `:json` and `:table` switch the echo.
+    func testTablesInTheREPL() throws {
+        try drive("tables")
+    }
+
+    /// `progress()`, `parallel` and `api.paginate(...).list()` (against bbs-mock, pages delayed)
+    /// draw one updating line on a terminal's stderr (done/total, rate, ETA), erased when done;
+    /// `NO_PROGRESS` turns it off.
+    func testProgressLineOnATerminal() throws {
+        try drive("progress")
+    }
 }

@@ -3,7 +3,7 @@
 screen (escape sequences stripped), and fails with a transcript when something is missing.
 
 Usage: pty_driver.py BBS_BINARY SCENARIO
-Scenarios: session, history, git_progress. Exit status 0 when every expectation held.
+Scenarios: session, history, git_progress, tables, progress. Exit status 0 when every expectation held.
 """
 import fcntl
 import os
@@ -418,11 +418,135 @@ def git_progress(binary, tmp):
         sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
 
 
+def start_mock(binary):
+    """A bbs-mock (built beside bbs) on a free loopback port; returns (process, base URL)."""
+    mock = os.path.join(os.path.dirname(binary), "bbs-mock")
+    proc = subprocess.Popen([mock, "--port", "0", "--host", "127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("listening on "):
+        proc.kill()
+        raise Failure(f"bbs-mock did not start: {line!r}")
+    return proc, line[len("listening on "):]
+
+
+def tables(binary, tmp):
+    """A list of maps (and a stream's first page) echoes as a table fitted to the terminal;
+    :json switches back to JSON, :table to tables."""
+    env = base_env(tmp)
+    env.pop("COLUMNS", None)
+    mock, base = start_mock(binary)
+    env["BBS_API_URL"] = base + "/2.0"
+    env["BITBUCKET_TOKEN"] = "mock-token"
+    t = Term(binary, env)
+    try:
+        prompt(t)
+        t.send('let rows = [{slug: "api", size: 120, owner: {name: "acme"}}, {slug: "web", size: 7}]\r')
+        prompt(t)
+        t.send("rows\r")
+        t.expect(r"\n# │ slug │ size\n──┼──────┼─────\n0 │ api  │ 120\n1 │ web  │ 7\n")
+        prompt(t)
+        # A cell wider than the terminal (200 columns) is cut with an ellipsis.
+        t.send('[{slug: "long", text: range(300).map(i => "x").join("")}]\r')
+        m = t.expect(r"\n0 │ long │ (x+…)\n")
+        if len("0 │ long │ " + m.group(1)) > 200:
+            raise Failure("the table is wider than the terminal")
+        prompt(t)
+        # A stream: its first page, and how many more there are (the collection's size).
+        t.send('api.paginate("/repositories/acme", {pagelen: 2})\r')
+        t.expect(r"# │ .*slug")
+        t.expect(r"\n1 │ [^\n]*\n… \d+ more \(`\.list\(\)` for all\)\n")
+        prompt(t)
+        t.send(":json\r")
+        t.expect(r"lists of maps echo as JSON")
+        prompt(t)
+        t.send("rows\r")
+        t.expect(r'\[\n  \{\n    "slug": "api",')
+        prompt(t)
+        t.send(":table\r")
+        t.expect(r"lists of maps echo as tables")
+        prompt(t)
+        t.send("rows\r")
+        t.expect(r"\n0 │ api  │ 120\n")
+        prompt(t)
+        t.send(b"\x04")
+        if t.wait_exit() != 0:
+            raise Failure("bbs did not exit 0")
+    finally:
+        t.close()
+        mock.kill()
+        mock.wait()
+        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+
+
+def progress(binary, tmp):
+    """progress() and parallel draw one updating line on stderr, erased at the end; nothing
+    with NO_PROGRESS."""
+    env = base_env(tmp)
+    script = ('var s = 0\nfor x in progress(range(40), "crunching") { sleep(0.02)\n s += x }\nprint("sum", s)\n'
+              'let r = parallel(range(40), x => { sleep(0.05)\n return x }, {workers: 2})\nprint("parallel", len(r))')
+    t = Term(binary, env, ["-e", script])
+    try:
+        t.expect(r"sum 780")
+        t.expect(r"parallel 40")
+        if t.wait_exit() != 0:
+            raise Failure("bbs did not exit 0")
+        raw = t.raw.decode("utf-8", "replace")
+        if not re.search(r"crunching: \d+/40  \d+\.\d/s  ETA \d+:\d\d", raw):
+            raise Failure("no progress line for progress()")
+        if not re.search(r"parallel: \d+/40  \d+\.\d/s", raw):
+            raise Failure("no progress line for parallel")
+        if "crunching" in t.screen() or "parallel:" in t.screen():
+            raise Failure("the progress line was not erased")
+    finally:
+        t.close()
+        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+    # A paginated collection's .list(): done/total from the collection's `size`, one page at a
+    # time (each page delayed by the mock so the line has time to appear).
+    mock, base = start_mock(binary)
+    try:
+        import json
+        import urllib.request
+
+        def control(path, body):
+            req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(req).read()
+
+        control("/_mock/seed", {"workspace": "big", "repositories": 50})
+        control("/_mock/faults", {"route": "GET /2.0/repositories/big", "fault": "delay", "delay_ms": 150, "count": -1})
+        paged_env = dict(env, BBS_API_URL=base + "/2.0", BITBUCKET_TOKEN="mock-token")
+        t = Term(binary, paged_env, ["-e", 'print("repos", len(api.paginate("/repositories/big", {pagelen: 10}).list()))'])
+        try:
+            t.expect(r"repos 50")
+            if t.wait_exit() != 0:
+                raise Failure("bbs did not exit 0")
+            if not re.search(r"/repositories/big: \d+/50  \d+\.\d/s", t.raw.decode("utf-8", "replace")):
+                raise Failure("no progress line for api.paginate(...).list()")
+            if "/repositories/big:" in t.screen():
+                raise Failure("the paginate progress line was not erased")
+        finally:
+            t.close()
+            sys.stdout.write("---- screen (paginate) ----\n" + t.screen() + "\n")
+    finally:
+        mock.kill()
+        mock.wait()
+    env["NO_PROGRESS"] = "1"
+    t = Term(binary, env, ["-e", script])
+    try:
+        t.expect(r"parallel 40")
+        t.wait_exit()
+        if b"crunching:" in t.raw or b"parallel:" in t.raw:
+            raise Failure("a progress line was drawn with NO_PROGRESS set")
+    finally:
+        t.close()
+
+
 def main():
     binary, scenario = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            {"session": session, "history": history, "git_progress": git_progress}[scenario](binary, tmp)
+            {"session": session, "history": history, "git_progress": git_progress,
+             "tables": tables, "progress": progress}[scenario](binary, tmp)
         except Failure as e:
             sys.stdout.write(f"FAIL: {e}\n")
             return 1

@@ -13,5 +13,6 @@ public enum CoreLibrary {
         TimeBuiltins.install(into: interpreter)
         ProcessBuiltins.install(into: interpreter)
         JSONBuiltins.install(into: interpreter)
+        Table.install(into: interpreter)
     }
 }

@@ -80,9 +80,12 @@ extension Compiler {
             return call(callee, args, loc)
         case .member(let obj, let name, let optional, let loc):
             let oc = expression(obj)
+            let receiver = Compiler.sourceText(obj)
             return { i throws(ScriptError) in
                 let o = try oc(i)
-                do throws(ScriptError) { return try Access.member(o, name, optional: optional) } catch { throw error.located(loc, in: file) }
+                do throws(ScriptError) {
+                    return try Access.member(o, name, optional: optional, receiver: receiver, in: i)
+                } catch { throw error.located(loc, in: file) }
             }
         case .methodCall(let obj, let name, let args, let optional, let loc):
             return methodCall(obj, name, args, optional, loc)
@@ -390,5 +393,18 @@ extension Interpreter {
     func box(at slot: Int) -> Box {
         guard case .object(let o) = fp[slot] else { preconditionFailure("boxed slot \(slot) holds no box") }
         return unsafeDowncast(o, to: Box.self)
+    }
+}
+
+extension Compiler {
+    /// `r` or `r.x.y`, for hints in error messages; "" for anything more complex.
+    static func sourceText(_ expr: Expr) -> String {
+        switch expr {
+        case .variable(let ref): return ref.name
+        case .member(let obj, let name, _, _):
+            let inner = sourceText(obj)
+            return inner.isEmpty ? "" : inner + "." + name
+        default: return ""
+        }
     }
 }

@@ -43,11 +43,18 @@ public struct Resolver {
     private let allowGlobalRedeclaration: Bool
     private var function: FunctionScope!
     private var diagnostics: [Diagnostic] = []
+    /// Finds an imported module's top-level names without running it (Hints.swift).
+    private let checkImport: ((String) -> Hints.ImportCheck)?
+    /// Members of modules imported in this input: by global slot, or by local declaration.
+    private var globalModules: [Int: [String]] = [:]
+    private var localModules: [ObjectIdentifier: [String]] = [:]
 
-    public init(builtins: [String: Value], globals: GlobalStore, allowGlobalRedeclaration: Bool = false) {
+    public init(builtins: [String: Value], globals: GlobalStore, allowGlobalRedeclaration: Bool = false,
+                checkImport: ((String) -> Hints.ImportCheck)? = nil) {
         self.builtins = builtins
         self.globals = globals
         self.allowGlobalRedeclaration = allowGlobalRedeclaration
+        self.checkImport = checkImport
     }
 
     public mutating func resolve(_ program: Program) -> [Diagnostic] {
@@ -61,12 +68,19 @@ public struct Resolver {
                 continue
             }
             seen[decl.name] = decl.location
-            decl.storage = .global(globals, globals.add(decl.name, constant: decl.isConstant))
+            let slot = globals.add(decl.name, constant: decl.isConstant)
+            decl.storage = .global(globals, slot)
+            globalModules[slot] = nil
+            // Known before the statements, so a function above the import can use its members.
+            if case .importModule(let path, _, let at) = stmt { checkImported(path, decl, at: at, global: slot) }
         }
         statements(program.main.body)
         endFunction()
         return diagnostics
     }
+
+    /// The name a top-level statement declares, if any: what a module exports.
+    static func topLevelName(_ stmt: Stmt) -> String? { topLevelDeclaration(stmt)?.name }
 
     private static func topLevelDeclaration(_ stmt: Stmt) -> Declaration? {
         switch stmt {
@@ -166,7 +180,7 @@ public struct Resolver {
 
     private mutating func resolve(_ ref: VarRef, assigning: Bool) {
         guard let found = lookup(ref.name, in: function) else {
-            error("undeclared variable '\(ref.name)'", at: ref.location)
+            error("undeclared variable '\(ref.name)'" + Hints.didYouMean(ref.name, among: visibleNames()), at: ref.location)
             return
         }
         switch found {
@@ -243,7 +257,9 @@ public struct Resolver {
             if let binding { declare(binding) }
             statements(handler)
             endBlock()
-        case .importModule(_, let d, _): declare(d)
+        case .importModule(let path, let d, let at):
+            declare(d)
+            if case .local = d.storage { checkImported(path, d, at: at, global: nil) }
         }
     }
 
@@ -315,9 +331,12 @@ public struct Resolver {
         case .call(let callee, let args, _):
             expression(callee)
             args.forEach { expression($0) }
-        case .member(let obj, _, _, _): expression(obj)
-        case .methodCall(let obj, _, let args, _, _):
+        case .member(let obj, let name, _, let at):
             expression(obj)
+            checkModuleMember(obj, name, at: at)
+        case .methodCall(let obj, let name, let args, _, let at):
+            expression(obj)
+            checkModuleMember(obj, name, at: at)
             args.forEach { expression($0) }
         case .index(let obj, let key, _, _):
             expression(obj)
@@ -329,5 +348,49 @@ public struct Resolver {
         case .function(let fn): functionBody(fn)
         case .optionalChain(let e): expression(e)
         }
+    }
+
+    // MARK: Typos (hints in Hints.swift)
+
+    /// Every name an undeclared one could have meant: locals in reach, globals, built-ins.
+    private func visibleNames() -> [String] {
+        var names = Array(builtins.keys) + globals.names
+        var scope: FunctionScope? = function
+        while let s = scope {
+            for block in s.blocks { names += block.keys }
+            scope = s.parent
+        }
+        return names
+    }
+
+    private mutating func checkImported(_ path: String, _ decl: Declaration, at location: SourceLocation, global slot: Int?) {
+        guard let checkImport else { return }
+        switch checkImport(path) {
+        case .members(let names):
+            if let slot { globalModules[slot] = names } else { localModules[ObjectIdentifier(decl)] = names }
+        case .missing(let message): error(message, at: location)
+        case .unknown: break
+        }
+    }
+
+    /// `api.gett` or `prs.opn`: a module's members are fixed before anything runs.
+    private mutating func checkModuleMember(_ obj: Expr, _ name: String, at location: SourceLocation) {
+        guard case .variable(let ref) = obj else { return }
+        let moduleName: String, members: [String]
+        switch ref.binding {
+        case .builtin(.object(let o)):
+            guard let module = o as? ModuleValue else { return }
+            (moduleName, members) = (module.name, module.memberNames)
+        case .global(let store, let slot) where store === globals:
+            guard let names = globalModules[slot] else { return }
+            (moduleName, members) = (ref.name, names)
+        case .local, .boxed:
+            guard case .local(let local)? = lookup(ref.name, in: function),
+                  let names = localModules[ObjectIdentifier(local.declaration)] else { return }
+            (moduleName, members) = (ref.name, names)
+        default: return
+        }
+        guard !members.contains(name) else { return }
+        error("module '\(moduleName)' has no member '\(name)'" + Hints.memberHint(name, members: members), at: location)
     }
 }

@@ -9,6 +9,8 @@ import Foundation
 public final class ModuleLoader {
     public var searchPaths: [String]
     private var loaded: [String: Value] = [:]
+    /// Top-level names of module files parsed for checking, by path.
+    private var declaredNames: [String: [String]] = [:]
     /// Modules being loaded, outermost first, to report cycles.
     private var inProgress: [String] = []
 
@@ -56,6 +58,64 @@ public final class ModuleLoader {
         let module = Value.object(ScriptModule(name: Parser.moduleBaseName(name), store: store))
         loaded[path] = module
         return module
+    }
+
+    /// What the resolver needs of `import "name"` before anything runs: the module's top-level
+    /// names, from a parse of it (cached per file), or why it cannot be found.
+    public func check(_ name: String, from importer: SourceFile) -> Hints.ImportCheck {
+        let path: String
+        do throws(ScriptError) {
+            path = try locate(name, from: importer)
+        } catch {
+            guard case .thrown(let e) = error else { return .unknown }
+            return .missing(e.message + importHint(name, nearbyModules(name, from: importer)))
+        }
+        if let names = declaredNames[path] { return .members(names) }
+        guard let data = FileManager.default.contents(atPath: path),
+              case .success(let program) = Parser.parse(SourceFile(path: path, text: String(decoding: data, as: UTF8.self)))
+        else { return .unknown }
+        let names = program.main.body.compactMap(Resolver.topLevelName)
+        declaredNames[path] = names
+        return .members(names)
+    }
+
+    /// Compares file names only, so a shared folder prefix does not make every path look close.
+    private func importHint(_ name: String, _ nearby: [String]) -> String {
+        func base(_ path: String) -> String {
+            let file = (path as NSString).lastPathComponent
+            return file.hasSuffix(".bbs") ? String(file.dropLast(4)) : file
+        }
+        let bases = nearby.map(base)
+        if let best = Hints.closest(base(name), among: bases), let full = nearby.first(where: { base($0) == best }) {
+            return " (did you mean '\(full)'?)"
+        }
+        guard !nearby.isEmpty, nearby.count <= 12 else { return "" }
+        return " (modules there: \(nearby.sorted().joined(separator: ", ")))"
+    }
+
+    /// The modules an import of `name` could have meant, spelled as it would be written.
+    private func nearbyModules(_ name: String, from importer: SourceFile) -> [String] {
+        let relative = name.hasPrefix("./") || name.hasPrefix("../") || name.hasPrefix("/")
+        let folders: [String]
+        var prefix = ""
+        if relative {
+            let written = (name as NSString).deletingLastPathComponent
+            prefix = written.isEmpty ? "" : written + "/"
+            let base = name.hasPrefix("/") || !FileManager.default.fileExists(atPath: importer.path)
+                ? "" : (importer.path as NSString).deletingLastPathComponent
+            folders = [base.isEmpty ? written : (base as NSString).appendingPathComponent(written)]
+        } else {
+            folders = searchPaths
+        }
+        let keepExtension = name.hasSuffix(".bbs")
+        var found: [String] = []
+        for folder in folders {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+            for file in files where file.hasSuffix(".bbs") {
+                found.append(prefix + (keepExtension ? file : String(file.dropLast(4))))
+            }
+        }
+        return found
     }
 
     private func locate(_ name: String, from importer: SourceFile) throws(ScriptError) -> String {

@@ -18,7 +18,9 @@ extension Interpreter {
         case .success(let p): program = p
         }
         let before = globals.checkpoint()
-        var resolver = Resolver(builtins: builtins, globals: globals, allowGlobalRedeclaration: repl)
+        let loader = moduleLoader
+        var resolver = Resolver(builtins: builtins, globals: globals, allowGlobalRedeclaration: repl,
+                                checkImport: { loader.check($0, from: file) })
         let problems = resolver.resolve(program)
         if !problems.isEmpty {
             globals.rollback(to: before)

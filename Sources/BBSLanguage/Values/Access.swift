@@ -3,26 +3,40 @@
 // index out of range is an error; negative indices count from the end.
 
 public enum Access {
-    public static func member(_ v: Value, _ name: String, optional: Bool) throws(ScriptError) -> Value {
+    /// `receiver` is the source text of the object (`r` in `r.info`), and `interpreter` holds
+    /// the method tables: both only shape the hint of a "no member" error.
+    public static func member(_ v: Value, _ name: String, optional: Bool, receiver: String = "",
+                              in interpreter: Interpreter? = nil) throws(ScriptError) -> Value {
         switch v {
         case .map(let m): return m.entries[name] ?? .null
         case .object(let o):
             if let value = o.member(name) { return value }
-            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no member '\(name)'" + memberHint(name, receiver, methods: o.memberNames))
         case .null:
             if optional { throw ScriptError.optionalChainNil }
             throw ScriptError.type("cannot read '\(name)' of nil (use '?.' to allow nil)")
         case .function(let f as NativeFunction) where f.members[name] != nil:
             return f.members[name]!
         default:
-            throw ScriptError.type("\(v.typeName) has no member '\(name)'" + (methodExists(v, name) ? " (it is a method: call it with '\(name)()')" : ""))
+            let methods = interpreter.map { methodNames(of: v, in: $0) } ?? []
+            throw ScriptError.type("\(v.typeName) has no member '\(name)'" + memberHint(name, receiver, methods: methods))
         }
     }
 
-    private static func methodExists(_ v: Value, _ name: String) -> Bool {
-        // Only used for a hint in an error message; the tables are not at hand here, so
-        // this names the methods people most often write without parentheses.
-        ["split", "trim", "map", "filter", "keys", "values", "join", "sort", "upper", "lower", "first", "last"].contains(name)
+    /// ": info is a method: call r.info()" for a method read without a call, else a did-you-mean.
+    private static func memberHint(_ name: String, _ receiver: String, methods: [String]) -> String {
+        guard methods.contains(name) else { return Hints.memberHint(name, members: methods) }
+        return ": \(name) is a method: call \(receiver.isEmpty ? "it as " : receiver + ".")\(name)()"
+    }
+
+    /// The methods of a built-in type, for hints.
+    static func methodNames(of v: Value, in interpreter: Interpreter) -> [String] {
+        switch v {
+        case .string: return Array(interpreter.stringMethods.keys)
+        case .list: return Array(interpreter.listMethods.keys)
+        case .map: return Array(interpreter.mapMethods.keys)
+        default: return []
+        }
     }
 
     public static func setMember(_ target: Value, _ name: String, _ value: Value) throws(ScriptError) {
@@ -134,7 +148,7 @@ public enum Access {
                 if case .function = f { return try i.call(f, args) }
                 throw ScriptError.type("cannot call '\(name)': it is \(f.typeName), not a function")
             }
-            throw ScriptError.runtime(.key, "\(o.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(o.typeName) has no method '\(name)'" + Hints.memberHint(name, members: o.memberNames))
         case .null:
             throw ScriptError.type("cannot call method '\(name)' on nil (use '?.' to allow nil)")
         case .function(let f as NativeFunction):
@@ -144,7 +158,8 @@ public enum Access {
             method = nil
         }
         guard let method else {
-            throw ScriptError.runtime(.key, "\(receiver.typeName) has no method '\(name)'")
+            throw ScriptError.runtime(.key, "\(receiver.typeName) has no method '\(name)'"
+                + Hints.memberHint(name, members: methodNames(of: receiver, in: i)))
         }
         if args.count < method.minArity || args.count > method.maxArity {
             throw Interpreter.nativeArityError("\(receiver.typeName).\(name)", method.minArity, method.maxArity, args.count)

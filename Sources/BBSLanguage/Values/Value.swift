@@ -113,6 +113,13 @@ open class HostObject {
 /// Pulls values one at a time, for `for` loops over streams and other lazy sources.
 public protocol ValueIterator {
     mutating func next(_ interpreter: Interpreter) throws(ScriptError) -> Value?
+    /// For a paged source, what the REPL needs to show one page: the items fetched and not yet
+    /// taken, and the total the source announced (nil when it did not). Nil when not paged.
+    var page: (buffered: Int, total: Int?)? { get }
+}
+
+extension ValueIterator {
+    public var page: (buffered: Int, total: Int?)? { nil }
 }
 
 /// The arguments of a native call, with helpers that raise positioned type errors.
