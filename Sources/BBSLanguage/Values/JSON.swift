@@ -7,7 +7,7 @@
 
 public enum JSON {
     /// Deepest nesting of arrays and objects that parse and stringify accept.
-    public static let maxDepth = 10_000
+    public static let maxDepth = Nesting.values
 
     public static func parse(_ text: String) throws(ScriptError) -> Value {
         var text = text
