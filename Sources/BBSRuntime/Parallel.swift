@@ -43,7 +43,11 @@ enum ParallelBuiltin {
             }
             func arguments(_ i: Int) -> [Value] { wantsIndex ? [items[i], .int(i)] : [items[i]] }
 
-            workers = min(workers, items.count)
+            // Threads come from one budget for the whole process, so nested calls cannot
+            // multiply into thousands; a call that finds no thread free runs on its caller's.
+            let granted = WorkerBudget.shared.reserve(min(workers, items.count))
+            defer { WorkerBudget.shared.release(granted) }
+            workers = granted
             if workers <= 1 {
                 var results: [Value] = []
                 results.reserveCapacity(items.count)
@@ -80,6 +84,30 @@ enum ParallelBuiltin {
         w.scriptArgs = main.scriptArgs
         w.moduleLoader = main.moduleLoader
         return w
+    }
+
+    /// The worker threads all `parallel` calls of the process may run at once.
+    final class WorkerBudget: @unchecked Sendable {
+        static let shared = WorkerBudget(limit: 256)
+        let limit: Int
+        private var inUse = 0
+        private let mutex = NSLock()
+        init(limit: Int) { self.limit = limit }
+
+        /// Takes up to `wanted` threads; returns how many were granted (maybe 0).
+        func reserve(_ wanted: Int) -> Int {
+            mutex.lock()
+            defer { mutex.unlock() }
+            let granted = max(0, min(wanted, limit - inUse))
+            inUse += granted
+            return granted
+        }
+
+        func release(_ count: Int) {
+            mutex.lock()
+            inUse -= count
+            mutex.unlock()
+        }
     }
 
     private final class State: @unchecked Sendable {
