@@ -14,8 +14,8 @@ private let interpreter: Interpreter = {
 func fuzzCompile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let file = SourceFile(path: "fuzz.bbs", text: text)
-    // As in `bbs`: the phases recurse over the tree, on the interpreter's large stack.
-    let rendered = Interpreter.runOnLargeStack { () -> Int in
+    // As in `bbs`: the phases recurse over the tree, on a large stack.
+    let rendered = LargeStackWorker.shared.run { () -> Int in
         switch interpreter.prepare(file, globals: GlobalStore()) {
         case .success: return 0
         case .failure(let e): return e.render().utf8.count
