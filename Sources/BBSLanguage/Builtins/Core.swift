@@ -194,17 +194,9 @@ enum CoreBuiltins {
         return .list(ListRef(items))
     }
 
-    static let maxSleepSeconds: Double = 30 * 86400
-
     /// Sleeps in short slices so Ctrl-C ends a long `sleep` promptly.
     static func sleep(seconds: Double, _ interp: Interpreter) throws(ScriptError) {
-        guard seconds.isFinite, seconds >= 0 else {
-            throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
-        }
-        // A pause of centuries is a bug in the script, not a wish: say so instead of hanging.
-        guard seconds <= maxSleepSeconds else {
-            throw ScriptError.value("sleep: \(Printer.formatFloat(seconds)) seconds is too long (the limit is \(Int(maxSleepSeconds)), 30 days)")
-        }
+        try Interpreter.checkSleepSeconds(seconds)
         // Whatever was printed before a pause should be visible during it.
         interp.out.flush()
         let deadline = monotonicNow() + seconds

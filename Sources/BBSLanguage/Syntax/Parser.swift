@@ -34,14 +34,12 @@ public struct Parser {
         parser.diagnostics = lexErrors
         let body = parser.parseProgram()
         // After "input ended inside a string", what the parser says about the end is noise.
+        // (The cut is where the string or `${` opened, so it can be well before the end.)
         if let cut = lexErrors.first(where: \.isIncomplete)?.location {
-            parser.diagnostics.removeAll {
-                !$0.isIncomplete && ($0.location.line, $0.location.column) >= (cut.line, cut.column)
+            let fromParser = parser.diagnostics[lexErrors.count...].filter {
+                ($0.location.line, $0.location.column) < (cut.line, cut.column)
             }
-            parser.diagnostics = parser.diagnostics.map {
-                ($0.location.line, $0.location.column) >= (cut.line, cut.column)
-                    ? Diagnostic($0.message, at: $0.location, incomplete: true) : $0
-            }
+            parser.diagnostics = lexErrors + fromParser
         }
         if !parser.diagnostics.isEmpty {
             let sorted = parser.diagnostics.sorted {
@@ -193,6 +191,7 @@ public struct Parser {
                 throw ParseFailure()
             }
             if let s = statementRecovering() { body.append(s) }
+            if abandoned { throw ParseFailure() }
             skipNewlines()
         }
         advance()
@@ -375,7 +374,11 @@ public struct Parser {
         var i = pos
         while i < tokens.count {
             switch tokens[i].kind {
-            case .lparen, .lbracket, .lbrace: depth += 1
+            case .lparen, .lbracket, .lbrace:
+                depth += 1
+                // Nested past the budget the parse fails anyway; scanning on would make
+                // 100,000 nested '(' quadratic.
+                if depth > Parser.maxDepth { return false }
             case .rparen, .rbracket, .rbrace:
                 depth -= 1
                 if depth == 0 { return i + 1 < tokens.count && tokens[i + 1].kind == .arrow }
