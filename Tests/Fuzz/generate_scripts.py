@@ -60,7 +60,7 @@ class Generator:
             return self.pick(["true", "false", "nil"])
         if r < 0.9:
             return "[" + ", ".join(self.expr() for _ in range(self.rng.randint(0, 3))) + "]"
-        keys = ["a", "b", "k", "in", "\"x y\""]
+        keys = ["a", "b", "k", "\"x y\""]
         return "{" + ", ".join(f"{self.pick(keys)}: {self.expr()}" for _ in range(self.rng.randint(0, 3))) + "}"
 
     def expr(self):
@@ -78,15 +78,15 @@ class Generator:
             if r < 0.58:
                 return f"{self.pick(['-', '!'])}{self.expr()}"
             if r < 0.66:
-                return f"{self.expr()}.{self.pick(STRING_METHODS + LIST_METHODS + MAP_METHODS)}"
+                return f"({self.expr()}).{self.pick(STRING_METHODS + LIST_METHODS + MAP_METHODS)}"
             if r < 0.74:
                 return self.pick(BUILTINS).format(self.expr())
             if r < 0.8:
-                return f"{self.expr()}[{self.expr()}]"
+                return f"({self.expr()})[{self.expr()}]"
             if r < 0.84:
-                return f"{self.expr()}[{self.pick(['', '1', '-1'])}:{self.pick(['', '2', '-2'])}]"
+                return f"({self.expr()})[{self.pick(['', '1', '-1'])}:{self.pick(['', '2', '-2'])}]"
             if r < 0.88:
-                return f"{self.expr()}?.{self.pick(['a', 'b', 'len'])}"
+                return f"({self.expr()})?.{self.pick(['a', 'b', 'len'])}"
             if r < 0.92:
                 return f"((x, y = 1) => {self.expr()})({self.expr()})"
             if r < 0.96:
