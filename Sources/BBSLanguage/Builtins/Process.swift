@@ -215,6 +215,9 @@ private final class Collected: @unchecked Sendable {
         group.enter()
         let thread = Thread {
             self.data = handle.readDataToEndOfFile()
+            // Foundation does not close a pipe's read end by itself: without this, every
+            // `run` kept two descriptors open until the process ran out of them.
+            try? handle.close()
             group.leave()
         }
         thread.start()
