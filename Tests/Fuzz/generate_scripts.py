@@ -130,7 +130,9 @@ class Generator:
         if r < 0.9:
             return f"m[{self.pick(STRINGS)}] = {self.pick(['m', 'xs', self.expr()])}\n"
         if r < 0.95:
-            return f"{name} += {self.expr()}\n"
+            # A literal, not an expression: `xs += xs` in a loop doubles a list 300 times,
+            # which is a slow script, not a bug.
+            return f"{name} += {self.literal()}\n"
         return f"print(xs == m, xs < xs, [xs, m].unique(), str(m))\n"
 
     def script(self):

@@ -104,6 +104,9 @@ extension Value {
 
 /// The slow (generic) paths of operators; compiled code inlines the int/int cases.
 public enum Operators {
+    /// The most items `+` builds into one list (256 MiB of values, as for strings).
+    public static let maxListCount = 1 << 24
+
     public static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
         switch op {
         case .add: return try add(a, b)
@@ -125,7 +128,12 @@ public enum Operators {
             if o { throw overflow(x, "+", y) }
             return .int(r)
         case let (.string(x), .string(y)): return .string(x + y)
-        case let (.list(x), .list(y)): return .list(ListRef(x.items + y.items))
+        case let (.list(x), .list(y)):
+            // Doubling a list in a loop reaches any size quickly: fail before allocating it.
+            if x.items.count + y.items.count > Operators.maxListCount {
+                throw ScriptError.value("cannot add lists of \(x.items.count) and \(y.items.count) items: the result would have more than \(Operators.maxListCount)")
+            }
+            return .list(ListRef(x.items + y.items))
         case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
         case (.string, _), (_, .string):
             throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName) (use str() or \"${...}\" to build text)")
