@@ -44,6 +44,7 @@ class Generator:
         self.names = ["a", "b", "xs", "m", "s"]
         self.depth = 0
         self.loops = 0
+        self.in_loop = 0
 
     def pick(self, seq):
         return self.rng.choice(seq)
@@ -102,6 +103,13 @@ class Generator:
         finally:
             self.depth -= 1
 
+    def loop_body(self, n):
+        self.in_loop += 1
+        try:
+            return self.block(n)
+        finally:
+            self.in_loop -= 1
+
     def stmt(self):
         if self.depth > 3:
             return f"{self.pick(self.names)} = {self.expr()}\n"
@@ -114,18 +122,22 @@ class Generator:
         if r < 0.45:
             return f"if {self.expr()} {self.block(2)} else {self.block(1)}\n"
         if r < 0.55:
-            return f"for i in range({self.rng.randint(0, 50)}) {self.block(2)}\n"
+            return f"for i in range({self.rng.randint(0, 50)}) {self.loop_body(2)}\n"
         if r < 0.62:
-            return f"for k, v in {self.expr()} {self.block(1)}\n"
+            return f"for k, v in {self.expr()} {self.loop_body(1)}\n"
         if r < 0.7:
             return f"try {self.block(2)} catch e {{ print(e.kind) }}\n"
         if r < 0.75:
             self.loops += 1
             w = f"w{self.loops}"
-            return f"var {w} = 0\nwhile {w} < 20 {{ {w} += 1\n{self.stmt()}}}\n"
+            self.in_loop += 1
+            body = self.stmt()
+            self.in_loop -= 1
+            return f"var {w} = 0\nwhile {w} < 20 {{ {w} += 1\n{body}}}\n"
         if r < 0.8:
             return f"throw {self.expr()}\n"
-        if r < 0.85:
+        if r < 0.85 and not self.in_loop:
+            # Not inside a loop: `for v in xs { xs.push(xs) }` never ends, as in Python.
             return f"xs.push({self.pick(['xs', 'm', self.expr()])})\n"
         if r < 0.9:
             return f"m[{self.pick(STRINGS)}] = {self.pick(['m', 'xs', self.expr()])}\n"
