@@ -35,17 +35,33 @@ public enum JSON {
     /// Compact (`{"a":1}`) when `indent` is 0, otherwise one element per line with
     /// `indent` spaces per level and `": "` after keys.
     public static func stringify(_ v: Value, indent: Int = 0) throws(ScriptError) -> String {
+        // A string too long already fails before its copy is written.
+        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
+        try checkSize(writer.out.count)
         return writer.out.string
     }
 
     /// `stringify` as UTF-8 bytes, for request bodies and files: skips building (and
     /// validating) a String.
     public static func stringifyBytes(_ v: Value, indent: Int = 0) throws(ScriptError) -> [UInt8] {
+        // A string too long already fails before its copy is written.
+        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
+        try checkSize(writer.out.count)
         return writer.out.bytes
+    }
+
+    /// The largest text `stringify` returns: encoding a string escapes it, so encoding the
+    /// result again and again (a loop) doubles it each time.
+    public static let maxTextBytes = 1 << 28
+
+    private static func checkSize(_ count: Int) throws(ScriptError) {
+        if count > maxTextBytes {
+            throw ScriptError.runtime("json", "json.stringify: the result would be larger than \(maxTextBytes >> 20) MiB")
+        }
     }
 
     /// A parse error naming the byte offset (0-based) and the line and column (1-based,
