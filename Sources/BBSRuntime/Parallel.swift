@@ -29,7 +29,11 @@ enum ParallelBuiltin {
             let items = try collect(args[0], interp)
             let fn = try args.callback(1, "the function")
             let requested = try args.options(2, allowed: ["workers"]).int("workers", atLeast: 1) ?? 4
-            let workers = min(requested, maxWorkers, items.count)
+            // Threads come from one budget for the whole process, so nested calls cannot
+            // multiply into thousands; a call that finds no thread free runs on its caller's.
+            let granted = WorkerBudget.shared.reserve(min(requested, maxWorkers, items.count))
+            defer { WorkerBudget.shared.release(granted) }
+            let workers = granted
             if workers <= 1 {
                 var results: [Value] = []
                 results.reserveCapacity(items.count)
@@ -67,6 +71,30 @@ enum ParallelBuiltin {
         w.moduleLoader = main.moduleLoader
         w.host = main.host
         return w
+    }
+
+    /// The worker threads all `parallel` calls of the process may run at once.
+    final class WorkerBudget: @unchecked Sendable { // counts guarded by `mutex`
+        static let shared = WorkerBudget(limit: 256)
+        let limit: Int
+        private var inUse = 0
+        private let mutex = NSLock()
+        init(limit: Int) { self.limit = limit }
+
+        /// Takes up to `wanted` threads; returns how many were granted (maybe 0).
+        func reserve(_ wanted: Int) -> Int {
+            mutex.lock()
+            defer { mutex.unlock() }
+            let granted = max(0, min(wanted, limit - inUse))
+            inUse += granted
+            return granted
+        }
+
+        func release(_ count: Int) {
+            mutex.lock()
+            inUse -= count
+            mutex.unlock()
+        }
     }
 
     /// What the worker threads share: the callback, an interpreter each, the next item and the

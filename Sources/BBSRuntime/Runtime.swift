@@ -93,9 +93,7 @@ public final class Runtime {
     static func installSleep(into interpreter: Interpreter) {
         interpreter.defineBuiltin("sleep", arity: 1...1) { args, interp throws(ScriptError) in
             let seconds = try args.number(0, "seconds")
-            guard seconds.isFinite, seconds >= 0 else {
-                throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
-            }
+            try Interpreter.checkSleepSeconds(seconds)
             interp.out.flush()
             let interrupted = interp.scriptLock.blocking { () -> Bool in
                 let deadline = Date().addingTimeInterval(seconds)

@@ -10,6 +10,12 @@ import Foundation
 enum ScriptRunner {
     static func run(_ source: SourceFile, options: RuntimeOptions) -> Int32 {
         installInterruptHandler()
+        // What the script built (its runtime, globals and tree) is released when `runScript`
+        // returns: on the large stack as well, so freeing a deeply linked value cannot crash.
+        return Interpreter.runOnLargeStack { runScript(source, options: options) }
+    }
+
+    private static func runScript(_ source: SourceFile, options: RuntimeOptions) -> Int32 {
         let runtime = Runtime(options: options)
         switch runtime.prepare(source) {
         case .rejected(let error):

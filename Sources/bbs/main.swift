@@ -91,7 +91,7 @@ struct Run: ParsableCommand {
             if first == "-" {
                 source = SourceFile(path: "<stdin>", text: readStandardInput())
             } else {
-                guard let text = readScript(first) else { throw ExitCode(ExitStatus.usage) }
+                guard let text = try readScript(first) else { throw ExitCode(ExitStatus.usage) }
                 source = SourceFile(path: first, text: text)
             }
         } else if isatty(STDIN_FILENO) == 0 {
@@ -141,7 +141,7 @@ struct Check: ParsableCommand {
         let runtime = Runtime(options: RuntimeOptions())
         var rejected: [CompileError] = []
         for path in files {
-            guard let text = readScript(path) else { throw ExitCode(ExitStatus.usage) }
+            guard let text = try readScript(path) else { throw ExitCode(ExitStatus.usage) }
             switch runtime.prepare(SourceFile(path: path, text: text)) {
             case .ready: if format == .text { print("\(path): ok") }
             case .rejected(let error):
@@ -158,15 +158,22 @@ func writeError(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
 }
 
-func readScript(_ path: String) -> String? {
+/// The script's text; nil (after a message) when it cannot be read. A file that is not
+/// UTF-8 is a syntax error (exit 3) at its first bad byte.
+func readScript(_ path: String) throws -> String? {
     guard let data = FileManager.default.contents(atPath: path) else {
         let reason = FileManager.default.fileExists(atPath: path) ? "cannot read it" : "no such file"
         FileHandle.standardError.write(Data("bbs: cannot run '\(path)': \(reason)\n".utf8))
         return nil
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("bbs: '\(path)' is not UTF-8 text\n".utf8))
-        return nil
+        let bytes = [UInt8](data)
+        let bad = SourceFile.firstInvalidUTF8(bytes)
+        // The line is shown with U+FFFD where the bad bytes are, the caret under the first.
+        let shown = SourceFile(path: path, text: String(decoding: bytes, as: UTF8.self))
+        let message = "not UTF-8 text: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) does not belong here"
+        FileHandle.standardError.write(Data(Diagnostics.render(file: shown, at: bad.location, severity: "error", message: message, color: useColor()).utf8))
+        throw ExitCode(ExitStatus.syntax)
     }
     return text
 }

@@ -181,24 +181,28 @@ enum CoreBuiltins {
         hex ? c.isHexDigit : ("0"..."9").contains(c)
     }
 
-    /// A list, not a lazy sequence; the cap keeps a typo like `range(1e12)` from
-    /// exhausting memory instead of failing with a message.
-    static let maxRangeCount = 100_000_000
+    /// A list, not a lazy sequence; the cap (about 160 MB of list) keeps a typo like
+    /// `range(1e12)` from exhausting memory instead of failing with a message.
+    /// `for i in range(...)` counts without building a list (see Compiler.countingLoop),
+    /// so loops are not limited by it.
+    static let maxRangeCount = 10_000_000
 
     private static func range(_ args: Arguments) throws(ScriptError) -> Value {
         let start = args.count > 1 ? try args.int(0, "start") : 0
         let end = args.count > 1 ? try args.int(1, "end") : try args.int(0, "end")
         let step = args.count > 2 ? try args.int(2, "step") : 1
         if step == 0 { throw ScriptError.value("range: step must not be 0") }
-        var count = 0
+        // The span of two ints can reach 2^64 - 1: count in UInt, where it cannot overflow.
+        var wideCount: UInt = 0
         if step > 0, start < end {
-            count = Int((UInt(bitPattern: end &- start) - 1) / UInt(step)) + 1
+            wideCount = (UInt(bitPattern: end &- start) - 1) / UInt(step) + 1
         } else if step < 0, start > end {
-            count = Int((UInt(bitPattern: start &- end) - 1) / step.magnitude) + 1
+            wideCount = (UInt(bitPattern: start &- end) - 1) / step.magnitude + 1
         }
-        if count > maxRangeCount {
-            throw ScriptError.value("range: \(count) elements is too many (the limit is \(maxRangeCount))")
+        if wideCount > UInt(maxRangeCount) {
+            throw ScriptError.value("range: \(wideCount) elements is too many for a list (the limit is \(maxRangeCount); 'for i in range(...)' has no limit)")
         }
+        let count = Int(wideCount)
         var items = [Value]()
         items.reserveCapacity(count)
         var x = start
@@ -211,9 +215,7 @@ enum CoreBuiltins {
 
     /// Sleeps in short slices so Ctrl-C ends a long `sleep` promptly.
     static func sleep(seconds: Double, _ interp: Interpreter) throws(ScriptError) {
-        guard seconds.isFinite, seconds >= 0 else {
-            throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
-        }
+        try Interpreter.checkSleepSeconds(seconds)
         // Whatever was printed before a pause should be visible during it.
         interp.out.flush()
         let deadline = monotonicNow() + seconds

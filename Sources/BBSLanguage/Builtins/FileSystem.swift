@@ -8,9 +8,10 @@ import Foundation
 enum FileSystemBuiltins {
     static func install(into interp: Interpreter) {
         let fs = interp.builtinModule("fs")
-        fs.define("read", arity: 1...1) { args, interp throws(ScriptError) in
+        fs.define("read", arity: 1...2) { args, interp throws(ScriptError) in
             let path = try args.string(0, "path")
-            let bytes = try readAll(path, args.callee)
+            let limit = try args.options(1, allowed: ["max_bytes"]).int("max_bytes") ?? defaultReadLimit
+            let bytes = try readAll(path, args.callee, limit: limit)
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw ScriptError.runtime(.io, "\(args.callee): cannot read '\(path)': not valid UTF-8 text")
             }
@@ -22,6 +23,7 @@ enum FileSystemBuiltins {
         fs.define("append", arity: 2...3) { args, _ throws(ScriptError) in
             try write(args, flags: O_APPEND)
         }
+        FileLines.install(into: fs)
         fs.define("exists", arity: 1...1) { args, _ throws(ScriptError) in
             var st = stat()
             return .bool(stat(try args.string(0, "path"), &st) == 0)
@@ -60,13 +62,17 @@ enum FileSystemBuiltins {
         ScriptError.runtime(.io, "\(callee): cannot \(verb) '\(path)': \(reason(e))")
     }
 
-    static func readAll(_ path: String, _ callee: String) throws(ScriptError) -> [UInt8] {
+    /// What `fs.read` reads at most unless told otherwise: a larger file (or `/dev/zero`)
+    /// is an error, not a process that grows until the system kills it.
+    static let defaultReadLimit = 1 << 28
+
+    static func readAll(_ path: String, _ callee: String, limit: Int = Int.max) throws(ScriptError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError(callee, "read", path) }
         defer { close(fd) }
         var st = stat()
         var bytes = [UInt8]()
-        if fstat(fd, &st) == 0, st.st_size > 0 { bytes.reserveCapacity(Int(st.st_size) + 1) }
+        if fstat(fd, &st) == 0, st.st_size > 0 { bytes.reserveCapacity(min(Int(st.st_size), limit) + 1) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -75,6 +81,9 @@ enum FileSystemBuiltins {
                 throw ioError(callee, "read", path)
             }
             if n == 0 { return bytes }
+            if n > limit - bytes.count {
+                throw ScriptError.runtime(.io, "\(callee): cannot read '\(path)': it is larger than \(limit) bytes (pass {max_bytes: n} to allow more, or go through it with fs.lines)")
+            }
             bytes.append(contentsOf: chunk[0..<n])
         }
     }

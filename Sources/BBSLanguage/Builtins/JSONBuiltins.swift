@@ -13,7 +13,15 @@ enum JSONBuiltins {
 
     /// `{indent: n}`, or a bare number as a shorthand; compact when absent.
     private static func indent(_ args: Arguments) throws(ScriptError) -> Int {
-        if case .int = args[1] { return try args.count(1, "indent") }
-        return try args.options(1, allowed: ["indent"]).int("indent") ?? 0
+        let n: Int
+        if case .int = args[1] { n = try args.count(1, "indent") }
+        else { n = try args.options(1, allowed: ["indent"]).int("indent") ?? 0 }
+        // Every nested line repeats the indent once per level: a huge one is a huge string.
+        guard (0...maxIndent).contains(n) else {
+            throw ScriptError.value("json.stringify: indent must be from 0 to \(maxIndent), not \(n)")
+        }
+        return n
     }
+
+    static let maxIndent = 16
 }

@@ -70,7 +70,9 @@ enum ListFunctional {
         t.define("count", 0...1) { l, args, interp throws(ScriptError) in
             if args.count == 0 { return .int(l.items.count) }
             guard case .function = args[0] else {
-                return .int(l.items.reduce(0) { Value.isEqual($1, args[0]) ? $0 + 1 : $0 })
+                var n = 0
+                for item in l.items where try Value.isEqual(item, args[0]) { n += 1 }
+                return .int(n)
             }
             let f = try args.callback(0)
             var n = 0
@@ -95,7 +97,7 @@ enum ListFunctional {
             let keys = args.isAbsent(0) ? l.items : try keysOf(l.items, try args.callback(0, "key function"), interp)
             var seen = KeySet()
             var out = [Value]()
-            for (v, k) in zip(l.items, keys) where seen.insert(k) { out.append(v) }
+            for (v, k) in zip(l.items, keys) where try seen.insert(k) { out.append(v) }
             return .list(ListRef(out))
         }
         t.define("group_by", 1...1) { l, args, interp throws(ScriptError) in
@@ -174,9 +176,9 @@ struct KeySet {
     private var others: [Value] = []
 
     /// Adds `v`; false if an equal value was already there.
-    mutating func insert(_ v: Value) -> Bool {
+    mutating func insert(_ v: Value) throws(ScriptError) -> Bool {
         if let k = ScalarKey(v) { return scalars.insert(k).inserted }
-        if others.contains(where: { Value.isEqual($0, v) }) { return false }
+        for other in others where try Value.isEqual(other, v) { return false }
         others.append(v)
         return true
     }

@@ -44,10 +44,12 @@ enum ListMethods {
         }
         t.define("is_empty", 0...0) { l, _, _ throws(ScriptError) in .bool(l.items.isEmpty) }
         t.define("contains", 1...1) { l, args, _ throws(ScriptError) in
-            .bool(l.items.contains { Value.isEqual($0, args[0]) })
+            for item in l.items where try Value.isEqual(item, args[0]) { return .bool(true) }
+            return .bool(false)
         }
         t.define("index_of", 1...1) { l, args, _ throws(ScriptError) in
-            .int(l.items.firstIndex { Value.isEqual($0, args[0]) } ?? -1)
+            for (i, item) in l.items.enumerated() where try Value.isEqual(item, args[0]) { return .int(i) }
+            return .int(-1)
         }
 
         t.define("copy", 0...0) { l, _, _ throws(ScriptError) in .list(ListRef(l.items)) }

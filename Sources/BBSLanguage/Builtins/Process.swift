@@ -30,8 +30,9 @@ enum ProcessBuiltins {
         if let cwd, !FileSystemBuiltins.isDirectory(cwd) {
             throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': working directory '\(cwd)' does not exist")
         }
+        try refuseNULs(argv, environment)
         guard let executable = resolve(argv[0], cwd: cwd, path: environment["PATH"]) else {
-            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': command not found")
+            throw ScriptError.runtime(.process, "run: cannot start '\(argv[0])': \(whyNotExecutable(argv[0], cwd: cwd))")
         }
 
         let process = Process()
@@ -139,12 +140,33 @@ enum ProcessBuiltins {
         return environment
     }
 
+    /// A C string ends at its first NUL: the child would silently get a shorter argument.
+    private static func refuseNULs(_ argv: [String], _ environment: [String: String]) throws(ScriptError) {
+        for (i, a) in argv.enumerated() where a.utf8.contains(0) {
+            throw ScriptError.value("run: command element \(i) contains a NUL character (\\0), which a program cannot receive")
+        }
+        for (k, v) in environment where k.utf8.contains(0) || v.utf8.contains(0) {
+            throw ScriptError.value("run: env '\(Lexer.visible(k))' contains a NUL character (\\0), which a program cannot receive")
+        }
+    }
+
+    /// Why `resolve` found nothing: a path names a directory or a file without execute
+    /// permission, or nothing; a bare name is not on PATH.
+    private static func whyNotExecutable(_ name: String, cwd: String?) -> String {
+        guard name.contains("/") else { return "command not found" }
+        let full = name.hasPrefix("/") || cwd == nil ? name : cwd! + "/" + name
+        if FileSystemBuiltins.isDirectory(full) { return "it is a directory" }
+        var st = stat()
+        if stat(full, &st) == 0 { return "permission denied (the file is not executable)" }
+        return "no such file"
+    }
+
     /// The executable for `name`: a path with a `/` is taken as is (relative to `cwd`, as
     /// Python's subprocess does), a bare name is searched on PATH.
     static func resolve(_ name: String, cwd: String?, path: String?) -> String? {
         if name.contains("/") {
             let full = name.hasPrefix("/") || cwd == nil ? name : cwd! + "/" + name
-            return access(full, X_OK) == 0 ? absolute(full) : nil
+            return access(full, X_OK) == 0 && !FileSystemBuiltins.isDirectory(full) ? absolute(full) : nil
         }
         for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
             let base = dir.isEmpty ? "." : String(dir)
@@ -190,6 +212,9 @@ private final class Collected: @unchecked Sendable {
         group.enter()
         let thread = Thread {
             self.data = handle.readDataToEndOfFile()
+            // Foundation does not close a pipe's read end by itself: without this, every
+            // `run` kept two descriptors open until the process ran out of them.
+            try? handle.close()
             group.leave()
         }
         thread.start()

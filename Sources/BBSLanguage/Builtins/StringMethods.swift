@@ -95,11 +95,9 @@ enum StringMethods {
 
         t.define("repeat", 1...1) { s, args, _ throws(ScriptError) in
             let n = try args.count(0, "count")
-            let (bytes, overflow) = s.utf8.count.multipliedReportingOverflow(by: n)
-            if overflow || bytes > maxBuiltBytes {
-                throw ScriptError.value("string.repeat: the result would be too large")
-            }
-            return .string(String(repeating: s, count: n))
+            if s.isEmpty || n == 0 { return .string("") }
+            try checkBuiltSize(s.utf8.count, times: n, args.callee)
+            return .string(repeated(s, times: n))
         }
         t.define("pad_start", 1...2) { s, args, _ throws(ScriptError) in
             let fill = try padding(for: s, args)
@@ -114,7 +112,35 @@ enum StringMethods {
     }
 
     /// Bigger strings than this are almost certainly a mistake (a huge repeat or pad count).
-    static let maxBuiltBytes = 1 << 30
+    static let maxBuiltBytes = 1 << 28
+
+    /// Refuses, before allocating anything, a result of `unitBytes * times` bytes over the limit.
+    static func checkBuiltSize(_ unitBytes: Int, times: Int, plus extra: Int = 0, _ callee: String) throws(ScriptError) {
+        let (product, overflow) = unitBytes.multipliedReportingOverflow(by: times)
+        let (total, overflow2) = product.addingReportingOverflow(extra)
+        if overflow || overflow2 || total > maxBuiltBytes {
+            throw ScriptError.value("\(callee): the result would be too large (over \(maxBuiltBytes >> 20) MiB)")
+        }
+    }
+
+    /// `unit` `times` times, by doubling byte copies: a billion one-byte repeats is a few
+    /// memcpy calls, not a billion appends.
+    static func repeated(_ unit: String, times: Int) -> String {
+        let pattern = Array(unit.utf8)
+        let total = pattern.count * times
+        guard total > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            pattern.withUnsafeBufferPointer { p in base.update(from: p.baseAddress!, count: p.count) }
+            var filled = pattern.count
+            while filled < total {
+                let chunk = min(filled, total - filled)
+                (base + filled).update(from: base, count: chunk)
+                filled += chunk
+            }
+            return total
+        }
+    }
 
     private static func strings<S: StringProtocol>(_ parts: [S]) -> Value {
         .list(ListRef(parts.map { .string(String($0)) }))
@@ -133,12 +159,14 @@ enum StringMethods {
         let width = try args.count(0, "width")
         let fill = try args.string(1, default: " ", "fill")
         if fill.isEmpty { throw ScriptError.value("\(args.callee): fill must not be empty") }
+        // A width past the limit fails before `s.count` walks a long string for nothing.
+        if width > maxBuiltBytes { try checkBuiltSize(1, times: width, args.callee) }
         let missing = width - s.count
         if missing <= 0 { return "" }
-        if missing > maxBuiltBytes { throw ScriptError.value("\(args.callee): the result would be too large") }
         let unit = Array(fill)
-        var out = ""
-        for i in 0..<missing { out.append(unit[i % unit.count]) }
-        return out
+        let (whole, part) = missing.quotientAndRemainder(dividingBy: unit.count)
+        let tail = String(unit[..<part])
+        try checkBuiltSize(fill.utf8.count, times: whole, plus: s.utf8.count + tail.utf8.count, args.callee)
+        return repeated(fill, times: whole) + tail
     }
 }

@@ -182,10 +182,10 @@ func indexError(_ callee: String, _ i: Int, count: Int, what: String = "list") -
     ScriptError.runtime(.index, "\(callee): index \(i) out of range for a \(what) of length \(count)")
 }
 
-/// `Value.compare` with the calling built-in named in its type error.
+/// `Value.sortOrder` (nan last) with the calling built-in named in its type error.
 func compareValues(_ a: Value, _ b: Value, _ callee: String) throws(ScriptError) -> Int {
     do {
-        return try Value.compare(a, b)
+        return try Value.sortOrder(a, b)
     } catch {
         if case .thrown(let e) = error, e.knownKind == .type {
             throw ScriptError.type("\(callee): \(e.message)")

@@ -132,14 +132,14 @@ public final class ModuleLoader {
             let path = base.isEmpty ? fileName : (base as NSString).appendingPathComponent(fileName)
             let standardized = ModuleLoader.absolute(path)
             if FileManager.default.fileExists(atPath: standardized) { return standardized }
-            throw ScriptError.runtime(.`import`, "cannot find module \"\(name)\" (no file \(standardized))")
+            throw ScriptError.runtime(.`import`, "cannot find module \"\(Lexer.visible(name))\" (no file \(Lexer.visible(standardized)))")
         }
         for dir in searchPaths {
             let path = ModuleLoader.absolute((dir as NSString).appendingPathComponent(fileName))
             if FileManager.default.fileExists(atPath: path) { return path }
         }
         let places = searchPaths.isEmpty ? "no module path is set" : "looked in " + searchPaths.joined(separator: ", ")
-        throw ScriptError.runtime(.`import`, "cannot find module \"\(name)\" (\(places); set BBS_PATH to add folders)")
+        throw ScriptError.runtime(.`import`, "cannot find module \"\(Lexer.visible(name))\" (\(places); set BBS_PATH to add folders)")
     }
 
     /// The stdlib folder for a binary at `executablePath`: installed beside it

@@ -57,3 +57,19 @@ extension Interpreter {
 private final class ResultBox<T>: @unchecked Sendable {
     var value: T?
 }
+
+extension Interpreter {
+    /// The longest `sleep`: a pause of centuries is a bug in the script, not a wish.
+    public static let maxSleepSeconds: Double = 30 * 86400
+
+    /// What every `sleep` accepts (the language's and the runtime's, which lets `parallel`
+    /// workers run meanwhile): a finite number of seconds from 0 to `maxSleepSeconds`.
+    public static func checkSleepSeconds(_ seconds: Double) throws(ScriptError) {
+        guard seconds.isFinite, seconds >= 0 else {
+            throw ScriptError.value("sleep: seconds must be a finite number not below 0, not \(Printer.formatFloat(seconds))")
+        }
+        guard seconds <= maxSleepSeconds else {
+            throw ScriptError.value("sleep: \(Printer.formatFloat(seconds)) seconds is too long (the limit is \(Int(maxSleepSeconds)), 30 days)")
+        }
+    }
+}

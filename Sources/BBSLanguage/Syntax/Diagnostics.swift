@@ -26,9 +26,17 @@ public struct CompileError: Error, Sendable {
     /// True when every diagnostic says the input merely ended early.
     public var isIncomplete: Bool { !diagnostics.isEmpty && diagnostics.allSatisfy(\.isIncomplete) }
 
+    /// At most this many diagnostics are shown: after that they are mostly echoes of the first.
+    public static let maxShown = 50
+
     public func render(color: Bool = false) -> String {
-        diagnostics.map { Diagnostics.render(file: file, at: $0.location, severity: "error", message: $0.message, color: color) }
+        var out = diagnostics.prefix(CompileError.maxShown)
+            .map { Diagnostics.render(file: file, at: $0.location, severity: "error", message: $0.message, color: color) }
             .joined()
+        if diagnostics.count > CompileError.maxShown {
+            out += "\(diagnostics.count - CompileError.maxShown) more errors (only the first \(CompileError.maxShown) are shown)\n"
+        }
+        return out
     }
 }
 
@@ -43,19 +51,17 @@ public enum Diagnostics {
         if let line = file.line(Int(loc.line)) {
             let number = String(loc.line)
             let gutter = String(repeating: " ", count: number.count)
-            var text = line.replacingTabs()
-            // Column counts Unicode scalars; tabs were widened to one space each above.
+            // Column counts Unicode scalars; tabs are widened to one space each.
             var column = max(0, Int(loc.column) - 1)
             // A very long line (generated code, minified JSON) shows a window around the caret.
-            let scalars = Array(text.unicodeScalars)
-            if scalars.count > 120 {
-                let start = max(0, min(column - 60, scalars.count - 120))
-                let end = min(scalars.count, start + 120)
-                var window = String(String.UnicodeScalarView(scalars[start..<end]))
-                if start > 0 { window = "…" + window; column = column - start + 1 }
-                if end < scalars.count { window += "…" }
-                text = window
-            }
+            // Only the window is copied, so many errors on one huge line stay cheap.
+            let scalars = line.unicodeScalars
+            let start = max(0, column - 60)
+            let skipped = scalars.index(scalars.startIndex, offsetBy: start, limitedBy: scalars.endIndex) ?? scalars.endIndex
+            let stop = scalars.index(skipped, offsetBy: 120, limitedBy: scalars.endIndex) ?? scalars.endIndex
+            var text = Substring(scalars[skipped..<stop]).replacingTabs()
+            if start > 0 { text = "…" + text; column = column - start + 1 }
+            if stop < scalars.endIndex { text += "…" }
             let caretPad = String(repeating: " ", count: column)
             out += " \(number) | \(text)\n \(gutter) | \(caretPad)\(red)^\(reset)\n"
         }

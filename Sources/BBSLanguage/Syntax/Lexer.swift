@@ -23,23 +23,32 @@ public struct Lexer {
     public private(set) var diagnostics: [Diagnostic] = []
     /// Where a `${` inside a string stops: the lexer for the inner code ends at its `}`.
     private let stopAtClosingBrace: Bool
+    /// How many `${` this lexer is inside, and where the innermost one opened.
+    private let interpolationDepth: Int
+    private let interpolationStart: SourceLocation?
+    /// Set when interpolations nest past the budget: lexing stops there, with one error.
+    private var abandoned = false
 
     public init(_ text: String) {
-        self.init(bytes: Array(text.utf8), start: 0, line: 1, column: 1, nested: false)
+        self.init(bytes: Array(text.utf8), start: 0, line: 1, column: 1, interpolation: nil, depth: 0)
     }
 
-    private init(bytes: [UInt8], start: Int, line: Int, column: Int, nested: Bool) {
+    private init(bytes: [UInt8], start: Int, line: Int, column: Int, interpolation: SourceLocation?, depth: Int) {
         self.bytes = bytes
         self.pos = start
         self.line = line
         self.column = column
-        self.stopAtClosingBrace = nested
+        self.stopAtClosingBrace = interpolation != nil
+        self.interpolationStart = interpolation
+        self.interpolationDepth = depth
     }
 
     /// Lexes the whole input. The last token is always `.eof`.
     public static func tokenize(_ text: String) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(text)
         lexer.run()
+        // Past the nesting budget nothing after the error is worth parsing.
+        if lexer.abandoned { return ([Token(.eof, "", lexer.here)], lexer.diagnostics) }
         return (lexer.tokens, lexer.diagnostics)
     }
 
@@ -77,9 +86,10 @@ public struct Lexer {
         while true {
             skipSpaceAndComments()
             let start = here
+            if abandoned { return }
             guard pos < bytes.count else {
                 if stopAtClosingBrace {
-                    error("unterminated '${' in string", at: start, incomplete: true)
+                    error("unterminated '${' in string", at: interpolationStart ?? start, incomplete: true)
                 }
                 finishLine(at: start)
                 add(.eof, "", at: start)
@@ -222,7 +232,7 @@ public struct Lexer {
             while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }
             let ch = String(decoding: bytes[(pos - 1)..<end], as: UTF8.self)
             while pos < end { advance() }
-            error("unexpected character '\(ch)'", at: start)
+            error("unexpected character '\(Lexer.visible(ch))'", at: start)
             return
         }
         add(result.0, result.1, at: start)
@@ -245,6 +255,13 @@ public struct Lexer {
                 advance()
             }
             let text = String(decoding: bytes[begin..<pos], as: UTF8.self)
+            if Lexer.isSmallestIntMagnitude(digits) {
+                // Only valid after a minus sign (the smallest int), as in decimal; the parser checks that.
+                var t = Token(.int, text, start)
+                t.intValue = Int.min
+                append(t)
+                return
+            }
             guard !digits.isEmpty, let v = Int(digits, radix: 16) else {
                 error(digits.isEmpty ? "hex literal '\(text)' has no digits" : "integer literal '\(text)' is too large", at: start)
                 return
@@ -361,9 +378,19 @@ public struct Lexer {
                 flush()
                 let exprStart = here
                 advance(); advance()
-                var inner = Lexer(bytes: bytes, start: pos, line: line, column: column, nested: true)
+                if interpolationDepth >= Nesting.syntax {
+                    error("string interpolation nested too deeply (more than \(Nesting.syntax) levels)", at: exprStart)
+                    abandoned = true
+                    return
+                }
+                var inner = Lexer(bytes: bytes, start: pos, line: line, column: column,
+                                  interpolation: exprStart, depth: interpolationDepth + 1)
                 inner.run()
                 diagnostics += inner.diagnostics
+                if inner.abandoned {
+                    abandoned = true
+                    return
+                }
                 pos = inner.pos
                 line = inner.line
                 column = inner.column
@@ -406,6 +433,7 @@ public struct Lexer {
         case UInt8(ascii: "0"): buffer.append(0x00)
         case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "$"): buffer.append(e)
         case 0x0A: break // backslash-newline inside a string joins lines
+        case 0x0D where peek() == 0x0A: advance() // the same in a file with CRLF line ends
         case UInt8(ascii: "u"):
             guard peek() == UInt8(ascii: "{") else {
                 error("expected '{' after \\u, as in \\u{1F600}", at: loc)
@@ -415,7 +443,7 @@ public struct Lexer {
             var hex = ""
             while isHexDigit(peek()) { hex.append(Character(Unicode.Scalar(peek()))); advance() }
             guard peek() == UInt8(ascii: "}"), let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else {
-                error("invalid unicode escape '\\u{\(hex)'", at: loc)
+                error("invalid unicode escape '\\u{\(hex)\(peek() == UInt8(ascii: "}") ? "}" : "")'", at: loc)
                 while pos < bytes.count && peek() != UInt8(ascii: "}") && peek() != UInt8(ascii: "\"") { advance() }
                 if peek() == UInt8(ascii: "}") { advance() }
                 return
@@ -458,6 +486,30 @@ public struct Lexer {
             out[i] = .text(result)
         }
         return out
+    }
+}
+
+extension Lexer {
+    /// Text for a message quoting source: control characters as escapes (a NUL as `\0`),
+    /// so the message shows what is there instead of an invisible or terminal-moving byte.
+    public static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0: out += "\\0"
+            case 0x09: out += "\\t"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x01..<0x20, 0x7F: out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `8000000000000000` in hex, with any leading zeros: 2^63, whose negation is Int.min.
+    static func isSmallestIntMagnitude(_ hexDigits: String) -> Bool {
+        hexDigits.drop { $0 == "0" } == "8000000000000000"
     }
 }
 

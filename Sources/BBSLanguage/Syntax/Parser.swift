@@ -23,7 +23,10 @@ public struct Parser {
     /// Nesting of expressions and blocks being parsed. Everything after the parser walks
     /// the tree recursively, so the depth is bounded here, with a clear diagnostic.
     private var depth = 0
-    static let maxDepth = 400
+    static let maxDepth = Nesting.syntax
+    /// Set when the nesting budget ran out: the parse stops at once rather than recovering
+    /// into more of the same (100,000 nested maps would otherwise fail 100,000 times).
+    private var abandoned = false
 
     public static func parse(_ file: SourceFile) -> Result<Program, CompileError> {
         let (tokens, lexErrors) = Lexer.tokenize(file.text)
@@ -31,14 +34,12 @@ public struct Parser {
         parser.diagnostics = lexErrors
         let body = parser.parseProgram()
         // After "input ended inside a string", what the parser says about the end is noise.
+        // (The cut is where the string or `${` opened, so it can be well before the end.)
         if let cut = lexErrors.first(where: \.isIncomplete)?.location {
-            parser.diagnostics.removeAll {
-                !$0.isIncomplete && ($0.location.line, $0.location.column) >= (cut.line, cut.column)
+            let fromParser = parser.diagnostics[lexErrors.count...].filter {
+                ($0.location.line, $0.location.column) < (cut.line, cut.column)
             }
-            parser.diagnostics = parser.diagnostics.map {
-                ($0.location.line, $0.location.column) >= (cut.line, cut.column)
-                    ? Diagnostic($0.message, at: $0.location, incomplete: true) : $0
-            }
+            parser.diagnostics = lexErrors + fromParser
         }
         if !parser.diagnostics.isEmpty {
             let sorted = parser.diagnostics.sorted {
@@ -84,6 +85,15 @@ public struct Parser {
     }
 
     struct ParseFailure: Error {}
+
+    /// Checks the nesting budget after `depth` went up by one. Nesting counts every
+    /// construct that makes the tree deeper: blocks, brackets, each link of an operator or
+    /// member chain, each prefix operator, each `${}`.
+    private mutating func checkNesting(_ what: String) throws(ParseFailure) {
+        guard depth > Parser.maxDepth else { return }
+        abandoned = true
+        throw fail("\(what) (more than \(Parser.maxDepth) levels)")
+    }
 
     private mutating func fail(_ message: String, at token: Token? = nil) -> ParseFailure {
         let t = token ?? current
@@ -132,7 +142,7 @@ public struct Parser {
     private mutating func parseProgram() -> [Stmt] {
         var body: [Stmt] = []
         skipNewlines()
-        while kind != .eof {
+        while kind != .eof && !abandoned {
             if kind == .rbrace {
                 _ = fail("unexpected '}' with no block to close")
                 advance()
@@ -150,7 +160,7 @@ public struct Parser {
             try endOfStatement()
             return s
         } catch {
-            synchronize()
+            if !abandoned { synchronize() }
             return nil
         }
     }
@@ -168,9 +178,7 @@ public struct Parser {
     private mutating func block() throws(ParseFailure) -> [Stmt] {
         depth += 1
         defer { depth -= 1 }
-        if depth > Parser.maxDepth {
-            throw fail("blocks nested too deeply (more than \(Parser.maxDepth) levels)")
-        }
+        try checkNesting("blocks nested too deeply")
         let open = current
         guard kind == .lbrace else { throw fail("expected '{', found \(current.described)") }
         advance()
@@ -183,6 +191,7 @@ public struct Parser {
                 throw ParseFailure()
             }
             if let s = statementRecovering() { body.append(s) }
+            if abandoned { throw ParseFailure() }
             skipNewlines()
         }
         advance()
@@ -242,7 +251,12 @@ public struct Parser {
         let then = try block()
         guard skipNewlinesBefore(.kwElse) else { return .ifElse(cond, then, nil) }
         advance()
-        if kind == .kwIf { return .ifElse(cond, then, [try ifStatement()]) }
+        if kind == .kwIf {
+            depth += 1
+            defer { depth -= 1 }
+            try checkNesting("'else if' chain too long")
+            return .ifElse(cond, then, [try ifStatement()])
+        }
         return .ifElse(cond, then, try block())
     }
 
@@ -360,7 +374,11 @@ public struct Parser {
         var i = pos
         while i < tokens.count {
             switch tokens[i].kind {
-            case .lparen, .lbracket, .lbrace: depth += 1
+            case .lparen, .lbracket, .lbrace:
+                depth += 1
+                // Nested past the budget the parse fails anyway; scanning on would make
+                // 100,000 nested '(' quadratic.
+                if depth > Parser.maxDepth { return false }
             case .rparen, .rbracket, .rbrace:
                 depth -= 1
                 if depth == 0 { return i + 1 < tokens.count && tokens[i + 1].kind == .arrow }
@@ -396,6 +414,9 @@ public struct Parser {
         default:
             throw fail("cannot assign to this expression; only to a variable, 'x.name' or 'x[key]'", at: opToken)
         }
+        depth += 1
+        defer { depth -= 1 }
+        try checkNesting("chain of assignments too long")
         let value = try expressionOrAssignment()
         return .assign(assignTarget, op, value, opToken.location)
     }
@@ -403,9 +424,7 @@ public struct Parser {
     mutating func expression() throws(ParseFailure) -> Expr {
         depth += 1
         defer { depth -= 1 }
-        if depth > Parser.maxDepth {
-            throw fail("expression nested too deeply (more than \(Parser.maxDepth) levels)")
-        }
+        try checkNesting("expression nested too deeply")
         if kind == .identifier && peekKind(1) == .arrow {
             let t = advance()
             advance()
@@ -439,8 +458,14 @@ public struct Parser {
 
     private mutating func binary(minPrecedence: Int) throws(ParseFailure) -> Expr {
         var left = try unary()
+        // Each operator of a chain nests the tree one level deeper: `1+1+...` is as deep as it is long.
+        var links = 0
+        defer { depth -= links }
         while let prec = Parser.precedence(kind), prec >= minPrecedence {
             let op = advance()
+            links += 1
+            depth += 1
+            try checkNesting("chain of operators too long, or nested too deeply")
             // `??` is right-associative; everything else groups to the left.
             let right = try binaryOperand(after: op, minPrecedence: op.kind == .questionQuestion ? prec : prec + 1)
             let l = op.location
@@ -469,6 +494,9 @@ public struct Parser {
                 let t = advance()
                 return .literal(.int(Int.min), t.location)
             }
+            depth += 1
+            defer { depth -= 1 }
+            try checkNesting("prefix operators nested too deeply")
             let operand = try unary()
             if op.kind == .minus, case .literal(.int(let n), _) = operand, n != Int.min { return .literal(.int(-n), op.location) }
             if op.kind == .minus, case .literal(.float(let d), _) = operand { return .literal(.float(-d), op.location) }
@@ -480,7 +508,17 @@ public struct Parser {
     private mutating func postfix() throws(ParseFailure) -> Expr {
         var e = try primary()
         var sawOptional = false
+        // Each call, index and member access wraps the tree once more: `a.a.a...` nests.
+        var links = 0
+        defer { depth -= links }
         while true {
+            switch kind {
+            case .lparen, .dot, .questionDot, .lbracket:
+                links += 1
+                depth += 1
+                try checkNesting("chain of calls, indexes and member accesses too long, or nested too deeply")
+            default: break
+            }
             switch kind {
             case .lparen:
                 let open = advance()
@@ -636,7 +674,9 @@ public struct Parser {
             case .text(let s): pieces.append(.text(s))
             case .code(let code, let loc):
                 var inner = Parser(tokens: code, file: file)
+                inner.depth = depth + 1
                 do {
+                    try inner.checkNesting("string interpolation nested too deeply")
                     let e = try inner.expression()
                     if inner.kind != .eof {
                         throw inner.fail("expected '}' to end the interpolation, found \(inner.current.described)")
@@ -645,6 +685,7 @@ public struct Parser {
                 } catch {
                     // The string itself was closed, so nothing inside it can be "incomplete".
                     diagnostics += inner.diagnostics.map { Diagnostic($0.message, at: $0.location) }
+                    abandoned = abandoned || inner.abandoned
                     _ = loc
                     throw ParseFailure()
                 }

@@ -28,3 +28,29 @@ public final class SourceFile: Sendable {
         n >= 1 && n <= lines.count ? lines[n - 1] : nil
     }
 }
+
+extension SourceFile {
+    /// Where UTF-8 decoding first fails in `bytes`, and the byte there; columns count
+    /// characters as everywhere else. Only called for text known to be invalid.
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> (location: SourceLocation, byte: UInt8) {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0, line = 1, column = 1
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if encoded.count == 1 && encoded.first == 0x0A {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+                offset += encoded.count
+            case .error:
+                return (SourceLocation(line: line, column: column), bytes[offset])
+            case .emptyInput:
+                return (SourceLocation(line: line, column: column), 0)
+            }
+        }
+    }
+}

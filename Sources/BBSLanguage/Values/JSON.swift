@@ -7,7 +7,7 @@
 
 public enum JSON {
     /// Deepest nesting of arrays and objects that parse and stringify accept.
-    public static let maxDepth = 10_000
+    public static let maxDepth = Nesting.values
 
     public static func parse(_ text: String) throws(ScriptError) -> Value {
         var text = text
@@ -36,15 +36,21 @@ public enum JSON {
     /// `indent` spaces per level and `": "` after keys.
     /// Secrets inside `v` are written as `"***"`: for what a person reads (the REPL's echo).
     public static func stringify(_ v: Value, indent: Int = 0) throws(ScriptError) -> String {
+        // A string too long already fails before its copy is written.
+        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
+        try checkSize(writer.out.count)
         return writer.out.string
     }
 
     /// `stringify` as UTF-8 bytes: skips building (and validating) a String.
     public static func stringifyBytes(_ v: Value, indent: Int = 0) throws(ScriptError) -> [UInt8] {
+        // A string too long already fails before its copy is written.
+        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
         var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
         try writer.write(v)
+        try checkSize(writer.out.count)
         return writer.out.bytes
     }
 
@@ -62,7 +68,18 @@ public enum JSON {
         let recorder = SecretSpanRecorder()
         var writer = NestedWriter(JSONStyle(indent: max(0, indent), secrets: recorder), capacity: 4096)
         try writer.write(v)
+        try checkSize(writer.out.count)
         return (writer.out.bytes, recorder.spans)
+    }
+
+    /// The largest text `stringify` returns: encoding a string escapes it, so encoding the
+    /// result again and again (a loop) doubles it each time.
+    public static let maxTextBytes = 1 << 28
+
+    private static func checkSize(_ count: Int) throws(ScriptError) {
+        if count > maxTextBytes {
+            throw ScriptError.runtime(.json, "json.stringify: the result would be larger than \(maxTextBytes >> 20) MiB")
+        }
     }
 
     /// A parse error naming the byte offset (0-based) and the line and column (1-based,

@@ -11,25 +11,34 @@ public enum BinaryOperator: String, Sendable {
 }
 
 extension Value {
-    public static func isEqual(_ a: Value, _ b: Value) -> Bool {
+    /// `==`. Lists and maps compare element by element, at most `Nesting.values` levels
+    /// deep: beyond that (in practice, two lists that each contain themselves) it is an
+    /// error, never endless recursion. The same list is always equal to itself.
+    public static func isEqual(_ a: Value, _ b: Value) throws(ScriptError) -> Bool {
+        try isEqual(a, b, depth: 0)
+    }
+
+    private static func isEqual(_ a: Value, _ b: Value, depth: Int) throws(ScriptError) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
         case let (.int(x), .int(y)): return x == y
         case let (.float(x), .float(y)): return x == y
-        case let (.int(x), .float(y)): return Double(x) == y
-        case let (.float(x), .int(y)): return x == Double(y)
+        case let (.int(x), .float(y)): return Value.compareExactly(x, y) == 0
+        case let (.float(x), .int(y)): return Value.compareExactly(y, x) == 0
         case let (.string(x), .string(y)): return x == y
         case let (.list(x), .list(y)):
             if x === y { return true }
             guard x.items.count == y.items.count else { return false }
-            for i in x.items.indices where !isEqual(x.items[i], y.items[i]) { return false }
+            try Nesting.checkValueDepth(depth, "==")
+            for i in x.items.indices where !(try isEqual(x.items[i], y.items[i], depth: depth + 1)) { return false }
             return true
         case let (.map(x), .map(y)):
             if x === y { return true }
             guard x.entries.count == y.entries.count else { return false }
+            try Nesting.checkValueDepth(depth, "==")
             for (k, v) in x.entries.pairs {
-                guard let w = y.entries[k], isEqual(v, w) else { return false }
+                guard let w = y.entries[k], try isEqual(v, w, depth: depth + 1) else { return false }
             }
             return true
         case let (.function(x), .function(y)): return x === y
@@ -38,20 +47,52 @@ extension Value {
         }
     }
 
+    /// An int against a float without rounding the int through Double (2^53 + 1 is not
+    /// 2^53 as a float): -1, 0 or 1, or nil when the float is nan.
+    static func compareExactly(_ x: Int, _ y: Double) -> Int? {
+        if y.isNaN { return nil }
+        // 2^63 is exactly representable; every finite double at or above it exceeds every Int.
+        if y >= 9_223_372_036_854_775_808.0 { return -1 }
+        if y < -9_223_372_036_854_775_808.0 { return 1 }
+        let whole = y.rounded(.down)
+        let n = Int(whole)
+        if x != n { return x < n ? -1 : 1 }
+        return whole == y ? 0 : -1
+    }
+
     /// -1, 0 or 1; numbers numerically, strings by Unicode scalars, lists element-wise.
+    /// A nan is neither below nor above anything here (so `<` is false either way).
     public static func compare(_ a: Value, _ b: Value) throws(ScriptError) -> Int {
+        try compare(a, b, nanLast: false, depth: 0)
+    }
+
+    /// The total order `sort`, `min` and `max` use: as `compare`, but nan sorts after every
+    /// other number and equals itself, so a list holding nan still sorts.
+    public static func sortOrder(_ a: Value, _ b: Value) throws(ScriptError) -> Int {
+        try compare(a, b, nanLast: true, depth: 0)
+    }
+
+    private static func compare(_ a: Value, _ b: Value, nanLast: Bool, depth: Int) throws(ScriptError) -> Int {
         switch (a, b) {
         case let (.int(x), .int(y)): return x < y ? -1 : x > y ? 1 : 0
-        case let (.float(x), .float(y)): return x < y ? -1 : x > y ? 1 : 0
-        case let (.int(x), .float(y)): return Double(x) < y ? -1 : Double(x) > y ? 1 : 0
-        case let (.float(x), .int(y)): return x < Double(y) ? -1 : x > Double(y) ? 1 : 0
+        case let (.float(x), .float(y)):
+            if nanLast && (x.isNaN || y.isNaN) { return x.isNaN ? (y.isNaN ? 0 : 1) : -1 }
+            return x < y ? -1 : x > y ? 1 : 0
+        case let (.int(x), .float(y)):
+            if let c = compareExactly(x, y) { return c }
+            return nanLast ? -1 : 0
+        case let (.float(x), .int(y)):
+            if let c = compareExactly(y, x) { return -c }
+            return nanLast ? 1 : 0
         case let (.string(x), .string(y)):
             if x == y { return 0 }
             return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) ? -1 : 1
         case let (.bool(x), .bool(y)): return x == y ? 0 : (!x ? -1 : 1)
         case let (.list(x), .list(y)):
+            if x === y { return 0 }
+            try Nesting.checkValueDepth(depth, "compare")
             for (p, q) in zip(x.items, y.items) {
-                let c = try compare(p, q)
+                let c = try compare(p, q, nanLast: nanLast, depth: depth + 1)
                 if c != 0 { return c }
             }
             return x.items.count < y.items.count ? -1 : x.items.count > y.items.count ? 1 : 0
@@ -63,12 +104,15 @@ extension Value {
 
 /// The slow (generic) paths of operators; compiled code inlines the int/int cases.
 public enum Operators {
+    /// The most items `+` builds into one list (256 MiB of values, as for strings).
+    public static let maxListCount = 1 << 24
+
     public static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
         switch op {
         case .add: return try add(a, b)
         case .subtract, .multiply, .divide, .remainder: return try arithmetic(op, a, b)
-        case .equal: return .bool(Value.isEqual(a, b))
-        case .notEqual: return .bool(!Value.isEqual(a, b))
+        case .equal: return .bool(try Value.isEqual(a, b))
+        case .notEqual: return .bool(!(try Value.isEqual(a, b)))
         case .less: return .bool(try Value.compare(a, b) < 0)
         case .lessEqual: return .bool(try Value.compare(a, b) <= 0)
         case .greater: return .bool(try Value.compare(a, b) > 0)
@@ -84,7 +128,12 @@ public enum Operators {
             if o { throw overflow(x, "+", y) }
             return .int(r)
         case let (.string(x), .string(y)): return .string(x + y)
-        case let (.list(x), .list(y)): return .list(ListRef(x.items + y.items))
+        case let (.list(x), .list(y)):
+            // Doubling a list in a loop reaches any size quickly: fail before allocating it.
+            if x.items.count + y.items.count > Operators.maxListCount {
+                throw ScriptError.value("cannot add lists of \(x.items.count) and \(y.items.count) items: the result would have more than \(Operators.maxListCount)")
+            }
+            return .list(ListRef(x.items + y.items))
         case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
         case (.object(is SecretValue), .string), (.string, .object(is SecretValue)),
              (.object(is SecretValue), .object(is SecretValue)):
@@ -157,7 +206,9 @@ public enum Operators {
     /// `needle in haystack`: list membership, map key, substring.
     public static func contains(_ haystack: Value, _ needle: Value) throws(ScriptError) -> Bool {
         switch haystack {
-        case .list(let l): return l.items.contains { Value.isEqual($0, needle) }
+        case .list(let l):
+            for item in l.items where try Value.isEqual(item, needle) { return true }
+            return false
         case .map(let m):
             guard case .string(let k) = needle else { return false }
             return m.entries.has(k)

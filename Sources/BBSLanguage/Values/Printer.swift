@@ -5,7 +5,7 @@
 public enum Printer {
     /// Deeper than this, a nested list or map prints as `[...]` / `{...}`: the same bound
     /// JSON has, so no value is too deep to print.
-    public static let maxDepth = 10_000
+    public static let maxDepth = Nesting.values
 
     /// `print(v)`: a string prints bare, everything else as `repr`.
     public static func display(_ v: Value) -> String {

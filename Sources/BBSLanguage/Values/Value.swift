@@ -45,12 +45,14 @@ public enum Value {
 public final class ListRef {
     public var items: [Value]
     public init(_ items: [Value] = []) { self.items = items }
+    deinit { if ValueRelease.holdsContainer(items) { ValueRelease.dismantle(&items) } }
 }
 
 /// A mutable, shared, insertion-ordered map with string keys (so JSON round-trips).
 public final class MapRef {
     public var entries: OrderedMap
     public init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }
+    deinit { if ValueRelease.holdsContainer(entries.values) { ValueRelease.dismantle(&entries) } }
     public convenience init(_ pairs: KeyValuePairs<String, Value>) {
         var m = OrderedMap()
         for (k, v) in pairs { m[k] = v }
