@@ -16,7 +16,7 @@ enum JUnitReport {
         out += "<testsuites name=\"bbs test\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds(total))\">\n"
         let host = ProcessInfo.processInfo.hostName
         let stamp = ISO8601DateFormatter()
-        stamp.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        stamp.formatOptions = [.withInternetDateTime]
         for (index, file) in files.enumerated() {
             let fileFailures = file.cases.filter { $0.failure != nil && !$0.isFileError }.count
             let fileErrors = file.cases.filter(\.isFileError).count
