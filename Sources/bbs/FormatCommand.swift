@@ -57,9 +57,20 @@ struct Fmt: ParsableCommand {
             changed.append(path)
             if check {
                 print(path)
-            } else if !FileManager.default.createFile(atPath: path, contents: Data(formatted.utf8)) {
-                writeError("bbs fmt: cannot write '\(path)'\n")
-                throw ExitCode(ExitStatus.failure)
+            } else {
+                // Written in place, so the file keeps its mode (an executable script stays one).
+                guard let handle = FileHandle(forWritingAtPath: path) else {
+                    writeError("bbs fmt: cannot write '\(path)'\n")
+                    throw ExitCode(ExitStatus.failure)
+                }
+                do {
+                    try handle.truncate(atOffset: 0)
+                    try handle.write(contentsOf: Data(formatted.utf8))
+                    try handle.close()
+                } catch {
+                    writeError("bbs fmt: cannot write '\(path)': \(error.localizedDescription)\n")
+                    throw ExitCode(ExitStatus.failure)
+                }
             }
         }
         if rejected { throw ExitCode(ExitStatus.syntax) }

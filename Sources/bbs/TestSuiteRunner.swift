@@ -27,7 +27,7 @@ struct FileResult {
 }
 
 final class TestSuiteRunner: @unchecked Sendable {
-    // @unchecked: `lock` guards `results` and `nextToPrint`; the rest is immutable.
+    // @unchecked: `lock` guards `results`, `nextToRun` and `nextToPrint`; the rest is immutable.
     let files: [String]
     let mockPath: String
     let filter: String?
@@ -35,6 +35,7 @@ final class TestSuiteRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [FileResult?]
     private var nextToPrint = 0
+    private var nextToRun = 0
 
     init(files: [String], mockPath: String, filter: String?, jobs: Int) {
         self.files = files
@@ -45,16 +46,15 @@ final class TestSuiteRunner: @unchecked Sendable {
     }
 
     func run() -> [FileResult] {
-        var next = 0
         let workers = DispatchGroup()
         for _ in 0..<min(jobs, files.count) {
             workers.enter()
             Thread.detachNewThread { [self] in
                 while true {
                     let index: Int? = lock.withLock {
-                        guard next < files.count else { return nil }
-                        defer { next += 1 }
-                        return next
+                        guard nextToRun < files.count else { return nil }
+                        defer { nextToRun += 1 }
+                        return nextToRun
                     }
                     guard let index else { break }
                     let result = runFile(files[index])
@@ -188,7 +188,7 @@ final class Captured: @unchecked Sendable {
 
 /// A bbs-mock of one test file's own.
 final class MockProcess {
-    /// With no `--token`, bbs-mock accepts this one with every scope.
+    /// The token the mock accepts, with every scope.
     static let token = "mock-token"
     struct Failure: Error { let message: String }
 
@@ -205,7 +205,7 @@ final class MockProcess {
     static func start(_ path: String, fixture: String?) throws(Failure) -> MockProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0"] + (fixture.map { ["--fixture", $0] } ?? [])
+        process.arguments = ["--port", "0", "--token", token] + (fixture.map { ["--fixture", $0] } ?? [])
         process.standardInput = FileHandle.nullDevice
         let out = Pipe()
         let errors = Captured()

@@ -67,12 +67,12 @@ struct TestCommandTests {
         #expect(lines.contains { $0.hasPrefix("ok    math_test.bbs: adds (") }, "\(r.stdout)")
         #expect(lines.contains("FAIL  math_test.bbs: nested diff"), "\(r.stdout)")
         #expect(r.stdout.contains("expect.eq: values differ at .tags[2].x: expected \"b\" (string), got \"a\" (string)"), "\(r.stdout)")
-        #expect(r.stdout.contains("math_test.bbs:3:3: error:"), "the failure is placed at the failing call: \(r.stdout)")
+        #expect(r.stdout.contains("math_test.bbs:3:10: error:"), "the failure is placed at the failing call: \(r.stdout)")
         #expect(lines.last == "2 passed, 1 failed")
         let xml = try dir.read("report.xml")
         #expect(xml.contains("<testsuites name=\"bbs test\" tests=\"3\" failures=\"1\" errors=\"0\""), "\(xml)")
         #expect(xml.contains("<testcase name=\"nested diff\""), "\(xml)")
-        #expect(xml.contains("<failure message=\"math_test.bbs:3:3: error: expect.eq: values differ at .tags[2].x"), "\(xml)")
+        #expect(xml.contains("<failure message=\"math_test.bbs:3:10: error: expect.eq: values differ at .tags[2].x"), "\(xml)")
         if let verdict = try JUnitSchema.validate(dir.url.appendingPathComponent("report.xml").path) {
             #expect(verdict.ok, "\(verdict.output)\n\(xml)")
         }
@@ -108,7 +108,7 @@ struct TestCommandTests {
             "values differ at [2]: missing 3 (expected 3 items, got 2)",
             "values differ at [2]: unexpected 3 (expected 2 items, got 3)",
             "values differ at .b: missing (expected 2)",
-            "expect.eq: the id: values differ at (top): expected 1 (int), got \"1\" (string)",
+            "expect.eq: the id: values differ: expected 1 (int), got \"1\" (string)",
             "expect.ne: expected a value other than 3",
             "expect.ok: expected a true value, got nil (nil)",
             "expect.contains: [1, 2] does not contain 5",
@@ -155,7 +155,7 @@ struct TestCommandTests {
     @Test func aFixtureAndTheRequestLog() throws {
         let dir = try TestFolder()
         try dir.write("data/small.json", """
-            {"workspaces": [{"slug": "tiny", "repositories": [{"slug": "only"}]}]}
+            {"workspaces": [{"slug": "tiny", "repositories": [{"slug": "only", "commits": [{"message": "Start", "author": "Ann <ann@example.com>", "files": {"a.txt": "a"}}]}]}]}
             """)
         try dir.write("fix_test.bbs", """
             # fixture: data/small.json

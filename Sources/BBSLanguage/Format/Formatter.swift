@@ -1,4 +1,4 @@
-// `bbs fmt`'s layout: two spaces of indentation per open bracket, no trailing whitespace, at
+// `bbs fmt`'s layout: two spaces of indentation per line that opened brackets, no trailing whitespace, at
 // most one blank line in a row, none at the start or end, one final newline, and a chained
 // `.method()` line one level deeper than its statement. Comments and blank-line groups stay
 // where they are.
@@ -19,28 +19,59 @@ public enum Formatter {
             line.hasSuffix("\r") ? line.dropLast() : line
         }
         var scanner = BracketScanner()
-        var out: [String] = []
-        var pendingBlank = false
+        // First the facts of every line, then the layout: a comment's indentation depends on
+        // the code line after it.
+        var facts: [LineFacts] = []
         for line in lines {
             let start = scanner.state()
             scanner.scan(line)
-            if start.insideString {
+            // Trailing spaces that end inside a string belong to it.
+            let body = start.insideString ? String(line) : scanner.insideString ? dropLeadingSpace(line) : trimmed(line)
+            facts.append(LineFacts(start: start, body: body, endsWithOperator: scanner.endsWithOperator))
+        }
+        var out: [String] = []
+        var pendingBlank = false
+        for (index, line) in facts.enumerated() {
+            if line.start.insideString {
                 flushBlank(&out, &pendingBlank)
-                out.append(String(line))
+                out.append(line.body)
                 continue
             }
-            // Trailing spaces that end inside a string belong to it.
-            let body = scanner.insideString ? dropLeadingSpace(line) : trimmed(line)
-            if body.isEmpty {
+            if line.body.isEmpty {
                 pendingBlank = !out.isEmpty
                 continue
             }
             flushBlank(&out, &pendingBlank)
-            var depth = start.depth - leadingClosers(body)
-            if body.hasPrefix(".") || body.hasPrefix("?.") { depth += 1 }
-            out.append(String(repeating: indentUnit, count: max(0, depth)) + body)
+            // One level per line that left brackets open, not per bracket: `f(x => {` indents
+            // its body once, and the `})` that closes both dedents once.
+            let openers = line.start.openerLines
+            let closing = min(leadingClosers(line.body), openers.count)
+            var depth = Set(openers).count - Set(openers.suffix(closing)).count
+            if continues(facts, index) { depth += 1 }
+            out.append(String(repeating: indentUnit, count: max(0, depth)) + line.body)
         }
         return out.isEmpty ? "" : out.joined(separator: "\n") + "\n"
+    }
+
+    private struct LineFacts {
+        let start: BracketScanner.LineStart
+        let body: String
+        let endsWithOperator: Bool
+        var isComment: Bool { body.hasPrefix("#") }
+    }
+
+    /// A line that continues the statement above, one level deeper: after a line ending in an
+    /// operator or `\`, or starting with `.`, `?.` or a binary operator. A comment takes the
+    /// level of the code line it precedes, so one between chained calls lines up with them.
+    private static func continues(_ facts: [LineFacts], _ index: Int) -> Bool {
+        var next = index
+        while next < facts.count && (facts[next].isComment || facts[next].body.isEmpty) && !facts[next].start.insideString { next += 1 }
+        let line = facts[index].isComment && next < facts.count ? facts[next] : facts[index]
+        let leading = [".", "?.", "&&", "||", "??", "+ ", "* ", "/ ", "% "]
+        if leading.contains(where: { line.body.hasPrefix($0) }) && !line.body.hasPrefix("..") { return true }
+        var previous = (facts[index].isComment ? next : index) - 1
+        while previous >= 0 && (facts[previous].isComment || facts[previous].body.isEmpty) && !facts[previous].start.insideString { previous -= 1 }
+        return previous >= 0 && facts[previous].endsWithOperator
     }
 
     private static func flushBlank(_ out: inout [String], _ pending: inout Bool) {
@@ -72,21 +103,28 @@ public enum Formatter {
 /// lexer reads them, to know how deep each line starts and whether it starts inside a string.
 struct BracketScanner {
     private enum Frame {
-        case bracket
+        /// Opened on this line (counting from 1).
+        case bracket(line: Int)
         case interpolation
         case string(triple: Bool)
     }
     private var frames: [Frame] = []
     /// A `"..."` string continued onto the next line by a backslash.
     private var continuedString = false
+    /// The line just scanned ends, outside strings and comments, in an operator or `\\`, so the
+    /// statement goes on below.
+    private(set) var endsWithOperator = false
+
+    private var lineNumber = 0
 
     struct LineStart {
-        let depth: Int
+        /// The line each open bracket was opened on, outermost first.
+        let openerLines: [Int]
         let insideString: Bool
     }
 
     func state() -> LineStart {
-        LineStart(depth: frames.reduce(0) { if case .bracket = $1 { return $0 + 1 } else { return $0 } },
+        LineStart(openerLines: frames.compactMap { if case .bracket(let line) = $0 { return line } else { return nil } },
                   insideString: insideString)
     }
 
@@ -97,7 +135,10 @@ struct BracketScanner {
     mutating func scan(_ line: Substring) {
         let chars = Array(line.unicodeScalars)
         var i = 0
+        lineNumber += 1
         continuedString = false
+        endsWithOperator = false
+        var codeEnd = chars.count
         func at(_ k: Int) -> Unicode.Scalar? { k < chars.count ? chars[k] : nil }
         while i < chars.count {
             let c = chars[i]
@@ -129,7 +170,8 @@ struct BracketScanner {
             }
             switch c {
             case "#":
-                return // a comment runs to the end of the line
+                codeEnd = i // a comment runs to the end of the line
+                i = chars.count
             case "'":
                 // Raw string: no escapes, ends on the same line.
                 i += 1
@@ -144,7 +186,7 @@ struct BracketScanner {
                     i += 1
                 }
             case "(", "[", "{":
-                frames.append(.bracket)
+                frames.append(.bracket(line: lineNumber))
                 i += 1
             case "}":
                 if case .interpolation? = frames.last { frames.removeLast() } else if case .bracket? = frames.last { frames.removeLast() }
@@ -155,6 +197,12 @@ struct BracketScanner {
             default:
                 i += 1
             }
+        }
+        if !insideString {
+            var code = String(String.UnicodeScalarView(chars[0..<codeEnd]))
+            while let last = code.last, last == " " || last == "\t" { code.removeLast() }
+            let operators = ["\\", "+", "-", "*", "/", "%", "&&", "||", "??", "=", "<", ">", "!="]
+            endsWithOperator = operators.contains { code.hasSuffix($0) } && !code.hasSuffix("=>") && !code.hasSuffix("->")
         }
         // A one-line string that did not end on its line, and was not continued, is the
         // lexer's error; forget it so the following lines still lay out.

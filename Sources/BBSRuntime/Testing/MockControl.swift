@@ -25,6 +25,13 @@ struct MockControl {
     enum Failure: Error {
         case connect(String)
         case malformed
+
+        var reason: String {
+            switch self {
+            case .connect(let why): return why
+            case .malformed: return "not an HTTP response"
+            }
+        }
     }
 
     /// One request; the body, if any, is JSON.

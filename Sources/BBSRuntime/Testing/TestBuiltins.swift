@@ -50,21 +50,21 @@ public final class TestHarness {
         interpreter.defineBuiltin("test", arity: 2...2) { [unowned self] args, interp throws(ScriptError) in
             let name = try args.string(0, "name")
             let body = try args.function(1, "body")
-            if let filter = setup.filter, !name.contains(filter) { return .null }
+            if let filter = self.setup.filter, !name.contains(filter) { return .null }
             let started = Date()
             var failure: String?
             do throws(ScriptError) {
                 _ = try interp.call(body, [])
             } catch {
                 switch error {
-                case .thrown: failure = runtime.render(error, color: false)
+                case .thrown: failure = self.runtime.render(error, color: false)
                 // `exit` and Ctrl-C end the whole file, as they would a script.
                 case .exit, .interrupted, .optionalChainNil: throw error
                 }
             }
             interp.out.flush()
             interp.err.flush()
-            results.append(TestResult(name: name, failure: failure, seconds: Date().timeIntervalSince(started)))
+            self.results.append(TestResult(name: name, failure: failure, seconds: Date().timeIntervalSince(started)))
             return .null
         }
     }
@@ -74,19 +74,19 @@ public final class TestHarness {
         expect.define("eq", arity: 2...3) { args, _ throws(ScriptError) in
             let actual = args.values[0], expected = args.values[1]
             guard let difference = ValueDiff.firstDifference(expected: expected, actual: actual) else { return .null }
-            throw Self.failed(args, 2, """
-                values differ at \(difference)
+            throw TestHarness.failed(args, 2, """
+                values differ\(difference.hasPrefix(".") || difference.hasPrefix("[") ? " at " : ": ")\(difference)
                   expected: \(Printer.repr(expected))
                   actual:   \(Printer.repr(actual))
                 """)
         }
         expect.define("ne", arity: 2...3) { args, _ throws(ScriptError) in
             guard Value.isEqual(args.values[0], args.values[1]) else { return .null }
-            throw Self.failed(args, 2, "expected a value other than \(Printer.repr(args.values[1]))")
+            throw TestHarness.failed(args, 2, "expected a value other than \(Printer.repr(args.values[1]))")
         }
         expect.define("ok", arity: 1...2) { args, _ throws(ScriptError) in
             if args.values[0].isTruthy { return .null }
-            throw Self.failed(args, 1, "expected a true value, got \(ValueDiff.describe(args.values[0]))")
+            throw TestHarness.failed(args, 1, "expected a true value, got \(ValueDiff.describe(args.values[0]))")
         }
         expect.define("contains", arity: 2...3) { args, _ throws(ScriptError) in
             let container = args.values[0], item = args.values[1]
@@ -107,7 +107,7 @@ public final class TestHarness {
                 throw ScriptError.type("expect.contains: argument 1 must be a string, list or map, not \(container.typeName)")
             }
             if found { return .null }
-            throw Self.failed(args, 2, "\(Printer.repr(container)) does not contain \(Printer.repr(item))")
+            throw TestHarness.failed(args, 2, "\(Printer.repr(container)) does not contain \(Printer.repr(item))")
         }
         expect.define("fails", arity: 1...2) { args, interp throws(ScriptError) in
             let body = try args.function(0, "body")
@@ -144,14 +144,14 @@ public final class TestHarness {
         mock.members["env"] = .map(environment)
 
         func call(_ callee: String, _ method: String, _ path: String, _ body: String? = nil) throws(ScriptError) -> MockControl.Reply {
-            guard let control else { throw ScriptError.runtime(.configuration, "\(callee): the mock URL '\(setup.mockURL)' is not a loopback http URL") }
+            guard let control else { throw ScriptError.runtime(.configuration, "\(callee): the mock URL '\(self.setup.mockURL)' is not a loopback http URL") }
             let reply: MockControl.Reply
             do {
                 reply = try ScriptLock.shared.blocking { () throws(MockControl.Failure) -> MockControl.Reply in
                     try control.send(method, path, body: body)
                 }
             } catch {
-                throw ScriptError.runtime(.network, "\(callee): cannot reach the test's bbs-mock at \(setup.mockURL): \(error)")
+                throw ScriptError.runtime(.network, "\(callee): cannot reach the test's bbs-mock at \(self.setup.mockURL): \(error.reason)")
             }
             guard (200..<300).contains(reply.status) else {
                 throw ScriptError.runtime(.invalid, "\(callee): bbs-mock answered \(reply.status): \(reply.body)")
@@ -206,7 +206,7 @@ public final class TestHarness {
             runOptions.entries["env"] = .map(env)
             if let cwd = try options.string("cwd") { runOptions.entries["cwd"] = .string(cwd) }
             if let stdin = try options.string("stdin") { runOptions.entries["stdin"] = .string(stdin) }
-            let argv = ListRef([.string(setup.bbsPath)] + arguments.items)
+            let argv = ListRef([.string(self.setup.bbsPath)] + arguments.items)
             return try interp.call(run, [.list(argv), .map(runOptions)])
         }
     }

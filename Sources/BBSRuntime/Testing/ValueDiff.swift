@@ -6,10 +6,11 @@ import BBSLanguage
 
 enum ValueDiff {
     /// nil when `actual` equals `expected` (bbs `==`); otherwise the first difference, as
-    /// "PATH: expected X, got Y" (or "PATH: missing" / "PATH: unexpected").
+    /// "PATH: expected X, got Y" (or "PATH: missing ..." / "PATH: unexpected ..."), without
+    /// "PATH: " when the values themselves differ.
     static func firstDifference(expected: Value, actual: Value, path: String = "") -> String? {
         if Value.isEqual(expected, actual) { return nil }
-        let at = path.isEmpty ? "(top)" : path
+        let at = path.isEmpty ? "" : path + ": "
         switch (expected, actual) {
         case let (.list(e), .list(a)):
             for index in 0..<min(e.items.count, a.items.count) {
@@ -31,7 +32,7 @@ enum ValueDiff {
             }
             return nil
         default:
-            return "\(at): expected \(describe(expected)), got \(describe(actual))"
+            return "\(at)expected \(describe(expected)), got \(describe(actual))"
         }
     }
 
