@@ -52,10 +52,6 @@ struct Test: ParsableCommand {
             writeError("bbs test: cannot find bbs-mock next to \(TestDiscovery.selfPath()) or on PATH; build it (`swift build` puts it beside bbs) or install it on PATH\n")
             throw ExitCode(ExitStatus.usage)
         }
-        if let junit, !FileManager.default.fileExists(atPath: (junit as NSString).deletingLastPathComponent.isEmpty ? "." : (junit as NSString).deletingLastPathComponent) {
-            writeError("bbs test: cannot write '\(junit)': its folder does not exist\n")
-            throw ExitCode(ExitStatus.usage)
-        }
         let suite = TestSuiteRunner(files: files, mockPath: mock, filter: filter, jobs: jobs)
         let results = suite.run()
         let passed = results.reduce(0) { $0 + $1.passedCount }
@@ -63,6 +59,9 @@ struct Test: ParsableCommand {
         print("\(passed) passed, \(failed) failed")
         if let junit {
             do {
+                // Like `test-results/bbs.xml` in a fresh CI checkout: the folder is made.
+                let folder = (junit as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 try JUnitReport.xml(results).write(toFile: junit, atomically: true, encoding: .utf8)
             } catch {
                 writeError("bbs test: cannot write '\(junit)': \(error.localizedDescription)\n")

@@ -197,6 +197,35 @@ struct TestCommandTests {
         }
     }
 
+    @Test func misusedBuiltinsAndTheJUnitFolder() throws {
+        let dir = try TestFolder()
+        try dir.write("misuse_test.bbs", """
+            test("contains on a number", () => { expect.contains(3, 1) })
+            test("a key must be a string", () => { expect.contains({a: 1}, 1) })
+            test("a fault is a map", () => { mock.fault("429") })
+            test("a bad fault is the mock's 400", () => { mock.fault({route: "GET /x", fault: "nonsense"}) })
+            test("mock.bbs env", () => { mock.bbs(["-e", "print(1)"], {env: "X=1"}) })
+            test("mock.bbs passes the mock on", () => {
+              let r = mock.bbs(["-e", "print(env('BBS_API_URL'), api.get('/repositories/acme/api').slug)"])
+              expect.eq(r.stdout, "${mock.url}/2.0 api\\n", r.stderr)
+            })
+            """)
+        let r = try runBBS(["test", "--junit", "deep/er/report.xml"], cwd: dir.url)
+        #expect(r.status == 1)
+        for wanted in [
+            "expect.contains: argument 1 must be a string, list or map, not int",
+            "expect.contains: a map's keys are strings, not int",
+            "mock.fault: the fault must be a map, not string",
+            "mock.fault: bbs-mock answered 400",
+            "mock.bbs: option 'env' must be a map",
+        ] {
+            #expect(r.stdout.contains(wanted), "missing \(wanted) in\n\(r.stdout)")
+        }
+        #expect(r.stdout.contains("ok    misuse_test.bbs: mock.bbs passes the mock on"), "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("1 passed, 5 failed\n"), "\(r.stdout)")
+        #expect(FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("deep/er/report.xml").path))
+    }
+
     @Test func usageErrors() throws {
         let dir = try TestFolder()
         let none = try runBBS(["test"], cwd: dir.url)
