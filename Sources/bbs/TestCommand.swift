@@ -29,7 +29,7 @@ struct Test: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run only tests whose name contains PATTERN.", valueName: "PATTERN"))
     var filter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run up to N test files at once (default 1).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Run up to N test files at once.", valueName: "N"))
     var jobs: Int = 1
 
     @Option(name: .long, help: .hidden)
