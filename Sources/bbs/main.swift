@@ -20,6 +20,8 @@ struct BBS: ParsableCommand {
           bbs [options] -e CODE [ARGS...]  run code
           bbs [options] -                  run the script on standard input
           bbs check FILE...                parse and resolve only
+          bbs test [PATHS...]              run *_test.bbs files against bbs-mock
+          bbs fmt [--check] FILES...       lay scripts out the canonical way
           bbs [repl]                       the interactive REPL (on a terminal)
         """,
         discussion: """
@@ -39,7 +41,7 @@ struct BBS: ParsableCommand {
         Exit codes: 0 success, 1 runtime error, 2 usage error, 3 syntax or resolve error, 4 authentication or permission failure, 5 network or rate-limit failure, 130 interrupted.
         """,
         version: bbsVersion,
-        subcommands: [Run.self, Check.self, Repl.self],
+        subcommands: [Run.self, Check.self, Test.self, Fmt.self, Repl.self],
         defaultSubcommand: Run.self
     )
 }

@@ -51,6 +51,10 @@ enum Examples {
         return names.filter { $0.hasSuffix(".bbs") }.sorted()
     }
 
+    static func testFileURL(_ script: String) -> URL {
+        specs.appendingPathComponent(String(script.dropLast(4)) + "_test.bbs")
+    }
+
     static func specURL(_ script: String) -> URL {
         specs.appendingPathComponent(String(script.dropLast(4)) + ".expect")
     }
@@ -121,12 +125,21 @@ struct ExampleTests {
     /// the run bit and a header that says how to call it and what token it needs.
     @Test(arguments: Examples.scripts())
     func exampleIsTestedAndWellFormed(_ script: String) throws {
-        let spec = try #require(Examples.parse(script), "examples/\(script) has no examples/tests/\(script.dropLast(4)).expect")
-        #expect(spec.problems == [], "problems in the spec of \(script)")
-        #expect(!spec.runs.isEmpty, "the spec of \(script) has no 'run:'")
-        if !spec.usageWaived {
-            #expect(spec.runs.contains { $0.exit == 2 && $0.stderr.contains { $0.hasPrefix("usage:") } },
-                    "the spec of \(script) has no bad-arguments run (exit: 2, stderr: usage: ...)")
+        // A spec ported to `bbs test` (NAME_test.bbs) is run by BBSTestCommandTests instead.
+        if let tests = try? String(contentsOf: Examples.testFileURL(script), encoding: .utf8) {
+            #expect(tests.contains("test(\""), "examples/tests/\(script.dropLast(4))_test.bbs has no test(...)")
+            if !tests.contains("# no-usage:") {
+                #expect(tests.contains("expect.eq(r.status, 2)") && tests.contains("\"usage: "),
+                        "the tests of \(script) have no bad-arguments test (status 2 and a usage: line)")
+            }
+        } else {
+            let spec = try #require(Examples.parse(script), "examples/\(script) has no examples/tests/\(script.dropLast(4)).expect or _test.bbs")
+            #expect(spec.problems == [], "problems in the spec of \(script)")
+            #expect(!spec.runs.isEmpty, "the spec of \(script) has no 'run:'")
+            if !spec.usageWaived {
+                #expect(spec.runs.contains { $0.exit == 2 && $0.stderr.contains { $0.hasPrefix("usage:") } },
+                        "the spec of \(script) has no bad-arguments run (exit: 2, stderr: usage: ...)")
+            }
         }
         let path = Examples.dir.appendingPathComponent(script).path
         let source = try String(contentsOfFile: path, encoding: .utf8)
