@@ -42,7 +42,7 @@ struct Fmt: ParsableCommand {
         var changed: [String] = []
         var rejected = false
         for path in paths {
-            guard let text = readScript(path) else { throw ExitCode(ExitStatus.usage) }
+            guard let text = try readScript(path) else { throw ExitCode(ExitStatus.usage) }
             let lexed = Lexer.tokenize(text)
             if !lexed.diagnostics.isEmpty {
                 rejected = true

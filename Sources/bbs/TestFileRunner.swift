@@ -19,7 +19,7 @@ enum TestFileRunner {
         let harness = TestHarness(runtime: runtime, setup: setup)
         var fileError: String?
         var status = ExitStatus.success
-        if let text = readScript(path) {
+        if let text = (try? readScript(path)) ?? nil {
             switch runtime.prepare(SourceFile(path: (path as NSString).lastPathComponent, text: text)) {
             case .rejected(let error):
                 fileError = runtime.render(error, color: false)

@@ -105,7 +105,7 @@ final class TestSuiteRunner: @unchecked Sendable {
 
     func runFile(_ path: String) -> FileResult {
         let started = Date()
-        guard let text = readScript(path) else { return fileError(path, "cannot read the file", started) }
+        guard let text = (try? readScript(path)) ?? nil else { return fileError(path, "cannot read the file", started) }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let fixture = TestDiscovery.fixture(of: absolute, text: text)
         if let fixture, !FileManager.default.fileExists(atPath: fixture) {

@@ -73,7 +73,7 @@ public final class TestHarness {
         let expect = interpreter.builtinModule("expect")
         expect.define("eq", arity: 2...3) { args, _ throws(ScriptError) in
             let actual = args.values[0], expected = args.values[1]
-            guard let difference = ValueDiff.firstDifference(expected: expected, actual: actual) else { return .null }
+            guard let difference = try ValueDiff.firstDifference(expected: expected, actual: actual) else { return .null }
             throw TestHarness.failed(args, 2, """
                 values differ\(difference.hasPrefix(".") || difference.hasPrefix("[") ? " at " : ": ")\(difference)
                   expected: \(Printer.repr(expected))
@@ -81,7 +81,7 @@ public final class TestHarness {
                 """)
         }
         expect.define("ne", arity: 2...3) { args, _ throws(ScriptError) in
-            guard Value.isEqual(args.values[0], args.values[1]) else { return .null }
+            guard try Value.isEqual(args.values[0], args.values[1]) else { return .null }
             throw TestHarness.failed(args, 2, "expected a value other than \(Printer.repr(args.values[1]))")
         }
         expect.define("ok", arity: 1...2) { args, _ throws(ScriptError) in
@@ -97,7 +97,10 @@ public final class TestHarness {
                     throw ScriptError.type("expect.contains: a string can only contain a string, not \(item.typeName)")
                 }
                 found = s.contains(part)
-            case .list(let l): found = l.items.contains { Value.isEqual($0, item) }
+            case .list(let l):
+                var hit = false
+                for element in l.items where try Value.isEqual(element, item) { hit = true; break }
+                found = hit
             case .map(let m):
                 guard case .string(let key) = item else {
                     throw ScriptError.type("expect.contains: a map's keys are strings, not \(item.typeName)")
@@ -147,7 +150,7 @@ public final class TestHarness {
             guard let control else { throw ScriptError.runtime(.configuration, "\(callee): the mock URL '\(self.setup.mockURL)' is not a loopback http URL") }
             let reply: MockControl.Reply
             do {
-                reply = try ScriptLock.shared.blocking { () throws(MockControl.Failure) -> MockControl.Reply in
+                reply = try interpreter.scriptLock.blocking { () throws(MockControl.Failure) -> MockControl.Reply in
                     try control.send(method, path, body: body)
                 }
             } catch {

@@ -8,13 +8,13 @@ enum ValueDiff {
     /// nil when `actual` equals `expected` (bbs `==`); otherwise the first difference, as
     /// "PATH: expected X, got Y" (or "PATH: missing ..." / "PATH: unexpected ..."), without
     /// "PATH: " when the values themselves differ.
-    static func firstDifference(expected: Value, actual: Value, path: String = "") -> String? {
-        if Value.isEqual(expected, actual) { return nil }
+    static func firstDifference(expected: Value, actual: Value, path: String = "") throws(ScriptError) -> String? {
+        if try Value.isEqual(expected, actual) { return nil }
         let at = path.isEmpty ? "" : path + ": "
         switch (expected, actual) {
         case let (.list(e), .list(a)):
             for index in 0..<min(e.items.count, a.items.count) {
-                if let found = firstDifference(expected: e.items[index], actual: a.items[index], path: path + "[\(index)]") {
+                if let found = try firstDifference(expected: e.items[index], actual: a.items[index], path: path + "[\(index)]") {
                     return found
                 }
             }
@@ -25,7 +25,7 @@ enum ValueDiff {
         case let (.map(e), .map(a)):
             for (key, value) in e.entries.pairs {
                 guard let other = a.entries[key] else { return "\(path).\(key): missing (expected \(Printer.repr(value)))" }
-                if let found = firstDifference(expected: value, actual: other, path: path + ".\(key)") { return found }
+                if let found = try firstDifference(expected: value, actual: other, path: path + ".\(key)") { return found }
             }
             for (key, value) in a.entries.pairs where !e.entries.has(key) {
                 return "\(path).\(key): unexpected \(Printer.repr(value))"
