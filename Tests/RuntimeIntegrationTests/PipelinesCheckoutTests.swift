@@ -59,8 +59,12 @@ final class PipelinesCheckoutTests: RuntimeTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         proxy = process
-        let line = String(decoding: out.fileHandleForReading.readData(ofLength: 64), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // One byte at a time up to the newline: the proxy keeps its stdout open.
+        var bytes: [UInt8] = []
+        while let byte = out.fileHandleForReading.readData(ofLength: 1).first, byte != UInt8(ascii: "\n") {
+            bytes.append(byte)
+        }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard line.hasPrefix("listening on http://127.0.0.1:") else {
             XCTFail("the auth proxy did not start: \(line)")
             throw XCTSkip("no auth proxy")

@@ -46,10 +46,10 @@ class Checker:
         for key in value:
             if key not in allowed:
                 self.problem(path, f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
-        for key in required:
-            if key not in value:
-                self.problem(path, f"'{key}' is required")
-        return True
+        missing = [key for key in required if key not in value]
+        for key in missing:
+            self.problem(path, f"'{key}' is required")
+        return not missing
 
     def string_list(self, value, path, allow_pipes=False):
         if not isinstance(value, list) or not value:
@@ -95,9 +95,13 @@ class Checker:
         if not value:
             self.problem(path, "needs at least one start condition")
         for condition, body in value.items():
+            if condition not in START_CONDITIONS:
+                continue
             if condition == "default":
                 self.items(body, f"{path}.default")
-            elif self.mapping(body, f"{path}.{condition}", set(body) if isinstance(body, dict) else set()):
+            elif not isinstance(body, dict) or not body:
+                self.problem(f"{path}.{condition}", "must map branch, tag or pipeline names to lists of steps")
+            else:
                 for pattern, items in body.items():
                     self.items(items, f"{path}.{condition}.{pattern}")
 
@@ -135,8 +139,8 @@ class Checker:
             if not self.mapping(value, path, {"steps", "fail-fast"}, ["steps"]):
                 return
             steps, path = value["steps"], f"{path}.steps"
-        if not isinstance(steps, list) or len(steps) < 2:
-            self.problem(path, "must list at least two steps")
+        if not isinstance(steps, list) or not steps:
+            self.problem(path, "must list steps")
             return
         for i, step in enumerate(steps):
             if not (isinstance(step, dict) and set(step) == {"step"}):

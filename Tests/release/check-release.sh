@@ -70,7 +70,9 @@ base=\$(sed -n 's/^listening on //p' "$work/mock.out")
 status=0
 env -i "$rel/bin/bbs" --api-url "\$base/2.0" "$work/smoke.bbs" "$work/token" > "$work/smoke.out" 2> "$work/smoke.err" || status=\$?
 kill "\$(cat "$work/mock.pid")" 2>/dev/null || true
-exit \$status
+[ \$status -eq 0 ] || exit \$status
+# The REPL on the statically linked libedit, in a pseudo-terminal (TERM=xterm).
+/usr/bin/python3 "$root/Tests/REPLTests/pty_driver.py" "$rel/bin/bbs" session > "$work/repl.out" 2>&1 || { echo "REPL: \$(tail -n 20 "$work/repl.out")" > "$work/smoke.err"; exit 1; }
 EOF
 chmod +x "$work/inside.sh"
 
