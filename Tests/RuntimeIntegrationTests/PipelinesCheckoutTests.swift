@@ -78,7 +78,9 @@ final class PipelinesCheckoutTests: RuntimeTestCase {
         ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": work,
          "GIT_CONFIG_GLOBAL": work + "/gitconfig", "GIT_CONFIG_NOSYSTEM": "1",
          "http_proxy": Self.tripwire, "HTTP_PROXY": Self.tripwire, "https_proxy": Self.tripwire,
-         "HTTPS_PROXY": Self.tripwire, "all_proxy": Self.tripwire, "GIT_TERMINAL_PROMPT": "0"]
+         "HTTPS_PROXY": Self.tripwire, "all_proxy": Self.tripwire, "GIT_TERMINAL_PROMPT": "0",
+         // bbs's own API calls go straight to bbs-mock on loopback; bitbucket.org is not exempt.
+         "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
     }
 
     @discardableResult
