@@ -40,7 +40,7 @@ struct BBS: ParsableCommand {
 
         Exit codes: 0 success, 1 runtime error, 2 usage error, 3 syntax or resolve error, 4 authentication or permission failure, 5 network or rate-limit failure, 130 interrupted.
         """,
-        version: bbsVersion,
+        version: BuildStamp.versionText(bbsVersion),
         subcommands: [Run.self, Check.self, Test.self, Fmt.self, Repl.self],
         defaultSubcommand: Run.self
     )
