@@ -20,6 +20,9 @@ struct Completion {
 final class Completer {
     let interpreter: Interpreter
     let globals: GlobalStore
+    /// Real names for a path placeholder (`{workspace}`, or `{repo_slug}` after the typed
+    /// segments that name its workspace), from the API; nil or empty leaves the placeholder.
+    var liveNames: ((_ placeholder: String, _ typedBefore: [String]) -> [String])?
     static let commands = [":help", ":quit", ":type", ":trace", ":load"]
 
     init(interpreter: Interpreter, globals: GlobalStore) {
@@ -135,7 +138,33 @@ final class Completer {
         default: mask = 31
         }
         let text = String(decoding: typed, as: UTF8.self)
+        if let named = namedPaths(matching: text, methods: mask) { return Completion(wordStart: quote + 1, candidates: named) }
         return Completion(wordStart: quote + 1, candidates: Completer.apiPaths(matching: text, methods: mask))
+    }
+
+    /// Placeholders whose real values completion looks up, rather than inserting `{workspace}`.
+    static let namedPlaceholders: Set<String> = ["{workspace}", "{repo_slug}"]
+
+    /// When the segment being typed stands for a workspace or a repository in some route, the
+    /// real names that start with what was typed (each ending the path there, so the next Tab
+    /// goes on from it); nil when no route has such a placeholder here or no names are known.
+    func namedPaths(matching typed: String, methods: UInt8) -> [String]? {
+        guard let liveNames else { return nil }
+        let typedSegments = typed.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        guard let partial = typedSegments.last, !partial.hasPrefix("{") else { return nil }
+        let complete = Array(typedSegments.dropLast())
+        var placeholder: String?
+        for (template, mask) in APIPaths.all where mask & methods != 0 {
+            let segs = template.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+            guard segs.count > complete.count, Completer.namedPlaceholders.contains(segs[complete.count]) else { continue }
+            let fits = zip(complete, segs).allSatisfy { typed, t in t == typed || (t.hasPrefix("{") && !typed.isEmpty) }
+            if fits { placeholder = segs[complete.count]; break }
+        }
+        guard let placeholder else { return nil }
+        let names = liveNames(placeholder, complete).filter { $0.hasPrefix(partial) }
+        guard !names.isEmpty else { return nil }
+        let stem = "/" + complete.map { $0 + "/" }.joined()
+        return names.map { stem + $0 }
     }
 
     /// Templates whose leading segments match what was typed (a `{placeholder}` matches any

@@ -47,7 +47,10 @@ final class Session {
         editor = LineEditor(historyPath: REPL.historyPath(options.environment)) { line in
             runtime.redact(line) != line
         }
-        replCompleter = Completer(interpreter: interpreter, globals: globals)
+        let completer = Completer(interpreter: interpreter, globals: globals)
+        let names = LiveNames(runtime: runtime)
+        completer.liveNames = { placeholder, before in names.lookup(placeholder, before) }
+        replCompleter = completer
         LineEditor.installInterruptHandler()
     }
 

@@ -140,10 +140,19 @@ struct Check: ParsableCommand {
     var format: CheckFormat = .text
 
     mutating func run() throws {
-        let runtime = Runtime(options: RuntimeOptions())
+        let scriptRuntime = Runtime(options: RuntimeOptions())
+        // A test file (`*_test.bbs`) is checked with the built-ins `bbs test` gives it.
+        var testHarness: TestHarness?
         var rejected: [CompileError] = []
         for path in files {
             guard let text = try readScript(path) else { throw ExitCode(ExitStatus.usage) }
+            var runtime = scriptRuntime
+            if path.hasSuffix("_test.bbs") {
+                let harness = testHarness ?? TestHarness(runtime: Runtime(options: RuntimeOptions()),
+                                                         setup: TestSetup(mockURL: "", token: "", bbsPath: "", filter: nil))
+                testHarness = harness
+                runtime = harness.runtime
+            }
             switch runtime.prepare(SourceFile(path: path, text: text)) {
             case .ready: if format == .text { print("\(path): ok") }
             case .rejected(let error):

@@ -43,4 +43,26 @@ final class CompleterTests: XCTestCase {
         // Not a path context: a string that is not an api call's first argument.
         XCTAssertEqual(c.complete("print(\"/us").candidates, [])
     }
+
+    func testLiveWorkspaceAndRepositoryNames() {
+        let c = makeCompleter()
+        var asked: [String] = []
+        c.liveNames = { placeholder, before in
+            asked.append(placeholder + " " + before.joined(separator: "/"))
+            switch placeholder {
+            case "{workspace}": return ["acme", "acorn", "beta"]
+            case "{repo_slug}": return before.last == "acme" ? ["api", "app", "web"] : []
+            default: return []
+            }
+        }
+        XCTAssertEqual(c.complete("api.get(\"/repositories/ac").candidates, ["/repositories/acme", "/repositories/acorn"])
+        XCTAssertEqual(c.complete("api.get(\"/repositories/acme/a").candidates, ["/repositories/acme/api", "/repositories/acme/app"])
+        XCTAssertEqual(c.complete("api.get(\"/workspaces/b").candidates, ["/workspaces/beta"])
+        XCTAssertEqual(asked.first, "{workspace} repositories")
+        // Past the names, the route templates as before.
+        XCTAssertTrue(c.complete("api.get(\"/repositories/acme/api/refs/bran").candidates
+            .contains("/repositories/acme/api/refs/branches"))
+        // No names known: the placeholder stays, as without a connection.
+        XCTAssertTrue(c.complete("api.get(\"/repositories/zz/").candidates.contains("/repositories/zz/{repo_slug}"))
+    }
 }

@@ -65,4 +65,10 @@ final class REPLTests: XCTestCase {
     func testProgressLineOnATerminal() throws {
         try drive("progress")
     }
+
+    /// Tab inside an API path completes real repository names of the typed workspace, fetched
+    /// from bbs-mock once per session.
+    func testCompletionOfRealNames() throws {
+        try drive("completion")
+    }
 }

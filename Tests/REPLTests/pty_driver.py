@@ -541,12 +541,39 @@ def progress(binary, tmp):
         t.close()
 
 
+def completion(binary, tmp):
+    """Tab in an API path offers the workspace's real repositories (fetched from bbs-mock through
+    the session's runtime), not the literal `{repo_slug}`."""
+    env = base_env(tmp)
+    mock, base = start_mock(binary)
+    env["BBS_API_URL"] = base + "/2.0"
+    env["BITBUCKET_TOKEN"] = "mock-token"
+    t = Term(binary, env)
+    try:
+        prompt(t)
+        t.send('api.get("/repositories/acme/')
+        t.settle()
+        t.send("we\t")
+        t.expect(r'api\.get\("/repositories/acme/web')
+        t.send('").full_name\r')
+        t.expect(r'\n"?acme/web"?\r?\n')
+        prompt(t)
+        t.send(b"\x04")
+        if t.wait_exit() != 0:
+            raise Failure("bbs did not exit 0")
+    finally:
+        t.close()
+        mock.kill()
+        mock.wait()
+        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+
+
 def main():
     binary, scenario = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         try:
             {"session": session, "history": history, "git_progress": git_progress,
-             "tables": tables, "progress": progress}[scenario](binary, tmp)
+             "tables": tables, "progress": progress, "completion": completion}[scenario](binary, tmp)
         except Failure as e:
             sys.stdout.write(f"FAIL: {e}\n")
             return 1

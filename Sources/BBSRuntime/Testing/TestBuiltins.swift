@@ -36,7 +36,7 @@ public struct TestSetup {
 public final class TestHarness {
     public private(set) var results: [TestResult] = []
     let setup: TestSetup
-    let runtime: Runtime
+    public let runtime: Runtime
 
     public init(runtime: Runtime, setup: TestSetup) {
         self.runtime = runtime
