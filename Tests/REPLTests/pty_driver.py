@@ -5,6 +5,7 @@ screen (escape sequences stripped), and fails with a transcript when something i
 Usage: pty_driver.py BBS_BINARY SCENARIO
 Scenarios: session, history, git_progress, tables, progress. Exit status 0 when every expectation held.
 """
+import contextlib
 import fcntl
 import os
 import pty
@@ -429,16 +430,29 @@ def start_mock(binary):
     return proc, line[len("listening on "):]
 
 
-def tables(binary, tmp):
-    """A list of maps (and a stream's first page) echoes as a table fitted to the terminal;
-    :json switches back to JSON, :table to tables."""
+@contextlib.contextmanager
+def mock_session(binary, tmp, columns=True):
+    """A REPL on a terminal, pointed at a fresh bbs-mock; prints the screen when it ends."""
     env = base_env(tmp)
-    env.pop("COLUMNS", None)
+    if not columns:
+        env.pop("COLUMNS", None)
     mock, base = start_mock(binary)
     env["BBS_API_URL"] = base + "/2.0"
     env["BITBUCKET_TOKEN"] = "mock-token"
     t = Term(binary, env)
     try:
+        yield t
+    finally:
+        t.close()
+        mock.kill()
+        mock.wait()
+        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
+
+
+def tables(binary, tmp):
+    """A list of maps (and a stream's first page) echoes as a table fitted to the terminal;
+    :json switches back to JSON, :table to tables."""
+    with mock_session(binary, tmp, columns=False) as t:
         prompt(t)
         t.send('let rows = [{slug: "api", size: 120, owner: {name: "acme"}}, {slug: "web", size: 7}]\r')
         prompt(t)
@@ -471,11 +485,6 @@ def tables(binary, tmp):
         t.send(b"\x04")
         if t.wait_exit() != 0:
             raise Failure("bbs did not exit 0")
-    finally:
-        t.close()
-        mock.kill()
-        mock.wait()
-        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
 
 
 def progress(binary, tmp):
@@ -544,12 +553,7 @@ def progress(binary, tmp):
 def completion(binary, tmp):
     """Tab in an API path offers the workspace's real repositories (fetched from bbs-mock through
     the session's runtime), not the literal `{repo_slug}`."""
-    env = base_env(tmp)
-    mock, base = start_mock(binary)
-    env["BBS_API_URL"] = base + "/2.0"
-    env["BITBUCKET_TOKEN"] = "mock-token"
-    t = Term(binary, env)
-    try:
+    with mock_session(binary, tmp) as t:
         prompt(t)
         t.send('api.get("/repositories/acme/')
         t.settle()
@@ -561,11 +565,6 @@ def completion(binary, tmp):
         t.send(b"\x04")
         if t.wait_exit() != 0:
             raise Failure("bbs did not exit 0")
-    finally:
-        t.close()
-        mock.kill()
-        mock.wait()
-        sys.stdout.write("---- screen ----\n" + t.screen() + "\n")
 
 
 def main():
