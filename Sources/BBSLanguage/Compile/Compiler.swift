@@ -205,9 +205,9 @@ struct Compiler {
 
     private func whileLoop(_ test: @escaping ConditionCode, _ body: @escaping StmtCode) -> StmtCode {
         return { i throws(ScriptError) in
-            let interrupt = i.interruptPointer
+            let interrupt = i.interruptFlag
             while try test(i) {
-                if interrupt.pointee != 0 { throw ScriptError.interrupted }
+                if interrupt.isSet { throw ScriptError.interrupted }
                 switch try body(i) {
                 case .normal, .continueLoop: continue
                 case .breakLoop: return .normal
@@ -245,12 +245,12 @@ struct Compiler {
             } catch {
                 throw error.located(loc, in: file)
             }
-            let interrupt = i.interruptPointer
+            let interrupt = i.interruptFlag
             while true {
                 let next: Value?
                 do throws(ScriptError) { next = try iterator.next(i) } catch { throw error.located(loc, in: file) }
                 guard let item = next else { break }
-                if interrupt.pointee != 0 { throw ScriptError.interrupted }
+                if interrupt.isSet { throw ScriptError.interrupted }
                 if let setSecond {
                     guard case .list(let pair) = item, pair.items.count == 2 else {
                         throw ScriptError.type("cannot unpack \(item.typeName) into two loop variables").located(loc, in: file)
@@ -292,10 +292,10 @@ struct Compiler {
             let (start, end, step) = bounds.count == 1 ? (0, bounds[0], 1)
                 : (bounds[0], bounds[1], bounds.count == 3 ? bounds[2] : 1)
             if step == 0 { throw ScriptError.value("range: step must not be 0").located(loc, in: file) }
-            let interrupt = i.interruptPointer
+            let interrupt = i.interruptFlag
             var n = start
             while step > 0 ? n < end : n > end {
-                if interrupt.pointee != 0 { throw ScriptError.interrupted }
+                if interrupt.isSet { throw ScriptError.interrupted }
                 set(i, .int(n))
                 switch try body(i) {
                 case .normal, .continueLoop: break

@@ -57,7 +57,7 @@ extension Interpreter {
         fp = savedFP
         currentClosure = savedClosure
         callDepth -= 1
-        if interruptPointer.pointee != 0 { throw ScriptError.interrupted }
+        if interruptFlag.isSet { throw ScriptError.interrupted }
         return result
     }
 
