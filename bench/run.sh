@@ -20,7 +20,8 @@ Options:
   --runs N      timed runs per implementation and benchmark (default 5;
                 startup uses max(20, 4*N)); one untimed warm-up run precedes them
   --only NAME   run only these benchmarks (comma-separated; "json" also runs
-                "json-parse"): fib, loop, strings, maps, json, json-parse, startup
+                "json-parse"): fib, loop, strings, maps, crunch, json, json-parse,
+                startup
   --quick       smoke-test the harness: 1 run, no warm-up, 5 startup runs,
                 a 1 MB JSON file instead of 10 MB
   -h, --help    this text
@@ -55,7 +56,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-NAMES=" fib loop strings maps json json-parse startup "
+NAMES=" fib loop strings maps crunch json json-parse startup "
 IFS=, read -r -a only_list <<<"$ONLY"
 for n in "${only_list[@]}"; do
   [[ "$NAMES" == *" $n "* ]] || die "unknown benchmark '$n' (have:$NAMES)"

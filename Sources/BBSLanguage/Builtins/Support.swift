@@ -128,18 +128,18 @@ public struct Callback {
 
     @inline(__always)
     public func call(_ interp: Interpreter, _ a: Value) throws(ScriptError) -> Value {
-        try interp.call(fn, [a])
+        try interp.call(fn, a)
     }
 
     @inline(__always)
     public func call(_ interp: Interpreter, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
-        try interp.call(fn, [a, b])
+        try interp.call(fn, a, b)
     }
 
     /// Calls with `item`, adding `extra` when the function takes two parameters.
     @inline(__always)
     public func call(_ interp: Interpreter, _ item: Value, extra: @autoclosure () -> Value) throws(ScriptError) -> Value {
-        wantsTwo ? try interp.call(fn, [item, extra()]) : try interp.call(fn, [item])
+        wantsTwo ? try interp.call(fn, item, extra()) : try interp.call(fn, item)
     }
 }
 

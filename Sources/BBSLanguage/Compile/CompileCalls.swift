@@ -84,6 +84,7 @@ extension Compiler {
         let file = self.file
         let receiverCode = expression(obj)
         let argCodes = args.map { ExprCode(run: expression($0)) }
+        let site = MethodSite(name)
         return { i throws(ScriptError) in
             let receiver = try receiverCode(i)
             if optional, case .null = receiver { throw ScriptError.optionalChainNil }
@@ -91,6 +92,10 @@ extension Compiler {
             values.reserveCapacity(argCodes.count)
             for c in argCodes { values.append(try c.run(i)) }
             do throws(ScriptError) {
+                if !site.resolved { site.resolve(i) }
+                if let method = site.method(for: receiver) {
+                    return try Access.call(method, receiver, name, values, i)
+                }
                 return try Access.callMethod(receiver, name, values, i)
             } catch {
                 throw Compiler.traced(error, name, loc, file)

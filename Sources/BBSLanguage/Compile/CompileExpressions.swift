@@ -20,6 +20,15 @@ extension Compiler {
                 return .list(ListRef(values))
             }
         case .map(let entries, _):
+            if let keys = Compiler.distinctConstantKeys(entries) {
+                let valueCodes = entries.map { ExprCode(run: expression($0.value)) }
+                return { i throws(ScriptError) in
+                    var values: [Value] = []
+                    values.reserveCapacity(valueCodes.count)
+                    for c in valueCodes { values.append(try c.run(i)) }
+                    return .map(MapRef(OrderedMap(distinctKeys: keys, values)))
+                }
+            }
             let codes = entries.map { MapEntryCode(key: expression($0.key), value: expression($0.value), loc: $0.key.location) }
             return { i throws(ScriptError) in
                 var m = OrderedMap(minimumCapacity: codes.count)
@@ -83,6 +92,8 @@ extension Compiler {
             let receiver = Compiler.sourceText(obj)
             return { i throws(ScriptError) in
                 let o = try oc(i)
+                // Maps first: `r.slug` on API data is the member read scripts do most.
+                if case .map(let m) = o { return m.entries[name] ?? .null }
                 do throws(ScriptError) {
                     return try Access.member(o, name, optional: optional, receiver: receiver, in: i)
                 } catch { throw error.located(loc, in: file) }
@@ -406,5 +417,19 @@ extension Compiler {
             return inner.isEmpty ? "" : inner + "." + name
         default: return ""
         }
+    }
+}
+
+extension Compiler {
+    /// The keys of a map literal whose keys are all constant strings and all different
+    /// (`{slug: s, size: n}`), so building it needs no duplicate check; nil otherwise.
+    static func distinctConstantKeys(_ entries: [MapEntry]) -> [String]? {
+        var keys: [String] = []
+        keys.reserveCapacity(entries.count)
+        for entry in entries {
+            guard case .literal(.string(let k), _) = entry.key, !keys.contains(k) else { return nil }
+            keys.append(k)
+        }
+        return keys
     }
 }

@@ -18,23 +18,26 @@ struct Compiler {
             return compileFunction(program.main)
         }
         if case .assign = last { return compileFunction(program.main) }
-        let fn = compileFunction(program.main)
         let body = sequence(Array(program.main.body.dropLast()))
         let value = expression(last)
-        fn.body = { i throws(ScriptError) in
+        return compileFunction(program.main) { i throws(ScriptError) in
             let flow = try body(i)
             if flow != .normal { return flow }
             i.returnValue = try value(i)
             return .returnValue
         }
-        return fn
     }
 
     func compileFunction(_ node: FunctionNode) -> CompiledFunction {
+        compileFunction(node, body: sequence(node.body))
+    }
+
+    /// (No optional closure parameter here: an optional function value is stored at the most
+    /// general abstraction, and the body would then run through reabstraction thunks on
+    /// every call.)
+    func compileFunction(_ node: FunctionNode, body: @escaping StmtCode) -> CompiledFunction {
         let defaults = node.parameters.map { p in p.defaultValue.map { expression($0) } }
-        let fn = CompiledFunction(node: node, file: file, defaults: defaults)
-        fn.body = sequence(node.body)
-        return fn
+        return CompiledFunction(node: node, file: file, defaults: defaults, body: body)
     }
 
     // MARK: Statement sequences

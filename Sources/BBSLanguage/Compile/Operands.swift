@@ -6,27 +6,52 @@
 
 protocol OperandFetch {
     func fetch(_ i: Interpreter) throws(ScriptError) -> Value
+    /// Whether `peekInt` may be used: reading the operand has no effect, so it can be read
+    /// once to peek and again to fetch.
+    static var canPeek: Bool { get }
+    /// The operand's int, read in place: no copy of the value, so no retain/release and no
+    /// outlined copy of a `Value` on the int fast path. Nil when it is not an int.
+    func peekInt(_ i: Interpreter) -> Int?
 }
 
 struct LocalOperand: OperandFetch {
     let slot: Int
     @inline(__always) func fetch(_ i: Interpreter) throws(ScriptError) -> Value { i.fp[slot] }
+    static var canPeek: Bool { true }
+    @inline(__always) func peekInt(_ i: Interpreter) -> Int? {
+        if case .int(let n) = i.fp[slot] { return n }
+        return nil
+    }
 }
 
 struct GlobalOperand: OperandFetch {
     let store: GlobalStore
     let index: Int
     @inline(__always) func fetch(_ i: Interpreter) throws(ScriptError) -> Value { store.slots[index] }
+    static var canPeek: Bool { true }
+    @inline(__always) func peekInt(_ i: Interpreter) -> Int? {
+        if case .int(let n) = store.slots[index] { return n }
+        return nil
+    }
 }
 
 struct ConstantOperand: OperandFetch {
     let value: Value
+    let int: Int?
+    init(value: Value) {
+        self.value = value
+        if case .int(let n) = value { int = n } else { int = nil }
+    }
     @inline(__always) func fetch(_ i: Interpreter) throws(ScriptError) -> Value { value }
+    static var canPeek: Bool { true }
+    @inline(__always) func peekInt(_ i: Interpreter) -> Int? { int }
 }
 
 struct CodeOperand: OperandFetch {
     let code: Code
     @inline(__always) func fetch(_ i: Interpreter) throws(ScriptError) -> Value { try code(i) }
+    static var canPeek: Bool { false }
+    @inline(__always) func peekInt(_ i: Interpreter) -> Int? { nil }
 }
 
 /// An operator with an inline int/int fast path; nil from `ints` means "take the slow path".
@@ -135,6 +160,7 @@ extension Compiler {
         _: Op.Type, _ l: L, _ r: R, _ loc: SourceLocation, _ file: SourceFile
     ) -> Code {
         return { i throws(ScriptError) in
+            if L.canPeek, R.canPeek, let x = l.peekInt(i), let y = r.peekInt(i), let v = Op.ints(x, y) { return v }
             let a = try l.fetch(i)
             let b = try r.fetch(i)
             if case .int(let x) = a, case .int(let y) = b, let v = Op.ints(x, y) { return v }
@@ -169,6 +195,7 @@ extension Compiler {
         _: Op.Type, _ l: L, _ r: R, _ loc: SourceLocation, _ file: SourceFile
     ) -> ConditionCode {
         return { i throws(ScriptError) in
+            if L.canPeek, R.canPeek, let x = l.peekInt(i), let y = r.peekInt(i) { return Op.ints(x, y) }
             let a = try l.fetch(i)
             let b = try r.fetch(i)
             if case .int(let x) = a, case .int(let y) = b { return Op.ints(x, y) }

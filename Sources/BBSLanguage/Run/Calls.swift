@@ -43,7 +43,9 @@ extension Interpreter {
             }
             flow = try fn.body(self)
         } catch {
-            newFP.update(repeating: .null, count: fn.frameSize)
+            // Arguments a failed call inside pushed sit above the frame: clear them too, so
+            // every slot from `sp` up holds a trivial value again (`push` relies on it).
+            newFP.update(repeating: .null, count: max(fn.frameSize, sp - newFP))
             sp = newFP
             fp = savedFP
             currentClosure = savedClosure
@@ -76,9 +78,11 @@ extension Interpreter {
         return ScriptError.type("\(fn.name)() takes \(expected) \(noun) but \(given) \(given == 1 ? "was" : "were") given")
     }
 
+    /// Slots from `sp` up always hold trivial values (frames and failed calls clear theirs on
+    /// the way out), so pushing initialises instead of assigning: no release of an old value.
     @inline(__always)
     func push(_ v: Value) {
-        sp.pointee = v
+        sp.initialize(to: v)
         sp += 1
     }
 
@@ -94,6 +98,26 @@ extension Interpreter {
         let expected = lo == hi ? "\(lo)" : hi == Int.max ? "at least \(lo)" : "\(lo) to \(hi)"
         let noun = lo == hi && lo == 1 ? "argument" : "arguments"
         return ScriptError.type("\(name)() takes \(expected) \(noun) but \(given) \(given == 1 ? "was" : "were") given")
+    }
+
+    /// Calls a function value with one argument, without building an argument array for a
+    /// script function (the callbacks of `map`, `filter`, `sort_by`, ... come through here).
+    public func call(_ callee: Value, _ a: Value) throws(ScriptError) -> Value {
+        if case .function(let f) = callee, f.isClosure {
+            push(a)
+            return try invoke(unsafeDowncast(f, to: Closure.self), argumentCount: 1)
+        }
+        return try call(callee, [a])
+    }
+
+    /// Calls a function value with two arguments (see `call(_:_:)`).
+    public func call(_ callee: Value, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
+        if case .function(let f) = callee, f.isClosure {
+            push(a)
+            push(b)
+            return try invoke(unsafeDowncast(f, to: Closure.self), argumentCount: 2)
+        }
+        return try call(callee, [a, b])
     }
 
     /// Calls any function value from Swift (built-ins such as `list.map` use this).

@@ -29,9 +29,10 @@ final class CompiledFunction {
     let boxedParameters: [Int]
     let hasBoxedParameters: Bool
     let captures: [Capture]
-    var body: StmtCode = { _ in .normal }
+    /// A `let`, so a call borrows the body's context instead of retaining it.
+    let body: StmtCode
 
-    init(node: FunctionNode, file: SourceFile, defaults: [Code?]) {
+    init(node: FunctionNode, file: SourceFile, defaults: [Code?], body: @escaping StmtCode) {
         name = node.name
         location = node.location
         self.file = file
@@ -45,6 +46,7 @@ final class CompiledFunction {
         }
         hasBoxedParameters = !boxedParameters.isEmpty
         captures = node.captures
+        self.body = body
     }
 }
 

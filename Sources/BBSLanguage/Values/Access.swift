@@ -161,9 +161,47 @@ public enum Access {
             throw ScriptError.runtime(.key, "\(receiver.typeName) has no method '\(name)'"
                 + Hints.memberHint(name, members: methodNames(of: receiver, in: i)))
         }
+        return try call(method, receiver, name, args, i)
+    }
+
+    /// Runs a built-in method already found for `receiver`, checking the argument count.
+    @inline(__always)
+    static func call(_ method: NativeMethod, _ receiver: Value, _ name: String, _ args: [Value],
+                     _ i: Interpreter) throws(ScriptError) -> Value {
         if args.count < method.minArity || args.count > method.maxArity {
             throw Interpreter.nativeArityError("\(receiver.typeName).\(name)", method.minArity, method.maxArity, args.count)
         }
         return try method.body(receiver, Arguments(args, receiverType: receiver.typeName, method: name), i)
+    }
+}
+
+/// The built-in methods one call site `x.name(...)` can reach, looked up in the interpreter's
+/// tables on the site's first run instead of hashing `name` on every call. A map's own entry
+/// of that name is only consulted when maps have no such method, as `Access.callMethod` does.
+final class MethodSite {
+    let name: String
+    private(set) var resolved = false
+    private(set) var string: NativeMethod?
+    private(set) var list: NativeMethod?
+    private(set) var map: NativeMethod?
+
+    init(_ name: String) { self.name = name }
+
+    func resolve(_ i: Interpreter) {
+        string = i.stringMethods[name]
+        list = i.listMethods[name]
+        map = i.mapMethods[name]
+        resolved = true
+    }
+
+    /// The method for `receiver` when the site knows it; nil sends the call the general way.
+    @inline(__always)
+    func method(for receiver: Value) -> NativeMethod? {
+        switch receiver {
+        case .string: return string
+        case .list: return list
+        case .map: return map
+        default: return nil
+        }
     }
 }

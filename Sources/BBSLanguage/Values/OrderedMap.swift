@@ -47,6 +47,18 @@ public struct OrderedMap {
         for i in keys.indices { self[keys[i]] = values[i] }
     }
 
+    /// Adopts keys already known to be distinct: a map literal's constant keys, checked once
+    /// when the literal is compiled. Every map a literal builds shares the one keys array.
+    init(distinctKeys keys: [String], _ values: [Value]) {
+        if keys.count > OrderedMap.linearLimit {
+            self.init(adopting: keys, values)
+        } else {
+            self.init()
+            self.keys = keys
+            self.values = values
+        }
+    }
+
     private static func hasDuplicate(_ keys: [String]) -> Bool {
         var i = 1
         while i < keys.count {
