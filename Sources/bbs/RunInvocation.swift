@@ -25,8 +25,9 @@ struct RunInvocation: Equatable {
     /// The script path (or `-`) and the script's own arguments; with `code`, only the latter.
     var arguments: [String] = []
 
-    /// The names argument-parser reads as a subcommand when one comes first.
-    static let subcommandNames: Set<String> = ["run", "check", "test", "fmt", "repl", "help"]
+    /// The names argument-parser reads as a subcommand when one comes first. (An array: a Set's
+    /// first use costs more than these six comparisons.)
+    static let subcommandNames = ["run", "check", "test", "fmt", "repl", "help"]
 
     /// The invocation when `args` (without the program name) is the plain form of running a
     /// script; nil when argument-parser must read them.

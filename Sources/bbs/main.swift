@@ -9,8 +9,6 @@ import BBSREPL
 import BBSRuntime
 import Foundation
 
-let bbsVersion = "0.1.0"
-
 struct BBS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bbs",

@@ -57,7 +57,7 @@ final class RunInvocationTests: XCTestCase {
                       "--version", "check", "run", "help", "x", "--x", "-x", "", "--trace=1", "-e1"]
         var random = SplitMix64(seed: 14)
         var answered = 0
-        for _ in 0..<3000 {
+        for _ in 0..<1000 {
             let count = Int(random.next() % 6)
             let args = (0..<count).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
             guard let fast = RunInvocation.plain(args) else { continue }
@@ -65,7 +65,7 @@ final class RunInvocationTests: XCTestCase {
             XCTAssertEqual(fast, readByArgumentParser(args), "\(args)")
         }
         // The comparison means something only if the fast reader answered often.
-        XCTAssertGreaterThan(answered, 500)
+        XCTAssertGreaterThan(answered, 150)
     }
 }
 
