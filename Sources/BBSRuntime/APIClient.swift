@@ -15,25 +15,33 @@ final class APIClient: @unchecked Sendable {
     let dryRunPlan = DryRunPlan()
     /// The runtime's script lock, released while a request waits.
     let scriptLock: ScriptLock
-    /// Where the script's secrets may go.
-    let secretPolicy: SecretPolicy
+    /// Where the script's secrets may go; built on first use (it parses both base URLs, work a
+    /// script that sends no secret need not do while bbs starts).
+    var secretPolicy: SecretPolicy {
+        lock.withLock {
+            if let secretPolicyInstance { return secretPolicyInstance }
+            let policy = SecretPolicy(network: options)
+            secretPolicyInstance = policy
+            return policy
+        }
+    }
     private let environment: [String: String]
     private let version: String
     private let lock = NSLock()
     private var transportInstance: Transport?
+    private var secretPolicyInstance: SecretPolicy?
     private var credential: Credential?
     private var tracingBeforeStart: Bool
 
     init(options: NetworkOptions, environment: [String: String], redactor: Redactor, version: String, scriptLock: ScriptLock) {
         self.options = options
         self.scriptLock = scriptLock
-        secretPolicy = SecretPolicy(network: options)
         self.environment = environment
         self.redactor = redactor
         self.version = version
         tracingBeforeStart = options.trace
         // With no auth.* call, the token comes from BITBUCKET_TOKEN (an access token: Bearer).
-        if let token = environment["BITBUCKET_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+        if let token = environment["BITBUCKET_TOKEN"]?.trimmingWhitespaceAndNewlines(), !token.isEmpty {
             setCredential(.bearer(token: token))
         }
     }

@@ -51,27 +51,27 @@ public struct NetworkOptions {
     }
 
     private static func base(_ url: String) -> String {
-        var base = url.trimmingCharacters(in: .whitespaces)
+        var base = url.trimmingWhitespace()
         while base.hasSuffix("/") { base.removeLast() }
         return base
     }
 
     static func nonEmpty(_ s: String?) -> String? {
-        guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let s, !s.trimmingWhitespace().isEmpty else { return nil }
         return s
     }
 
     /// `1`, `true`, `yes`, `on` (any case) switch a flag on.
     static func flag(_ s: String?) -> Bool {
         guard let s else { return false }
-        return ["1", "true", "yes", "on"].contains(s.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["1", "true", "yes", "on"].contains(s.trimmingWhitespace().lowercased())
     }
 
     /// The transport configuration; fails on a bad URL or proxy variable.
     func transportConfig(environment: [String: String], version: String) throws(TransportError) -> TransportConfig {
         _ = try validatedOrigins()
         // Validated just above; the API base keeps its path (`/2.0`).
-        let api = URL(string: apiURL.trimmingCharacters(in: .whitespaces))!
+        let api = URL(string: apiURL.trimmingWhitespace())!
         let git = URL(string: gitBase)!
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw TransportError(kind: .configuration, message: "cannot read the CA file '\(caFile)' (--ca-file / BBS_CA_FILE)")

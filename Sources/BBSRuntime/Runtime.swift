@@ -58,7 +58,7 @@ public final class Runtime {
         interpreter.host = host
         interpreter.out.filter = { redactor.redact($0) }
         interpreter.err.filter = { redactor.redact($0) }
-        if let token = options.environment["BITBUCKET_TOKEN"], token.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if let token = options.environment["BITBUCKET_TOKEN"], token.trimmingWhitespaceAndNewlines().isEmpty {
             interpreter.err.write("warning: BITBUCKET_TOKEN is set but empty, so requests are sent without a token\n")
         }
         CoreLibrary.install(into: interpreter)
@@ -73,7 +73,7 @@ public final class Runtime {
         ProgressLine.redact = { redactor.redact($0) }
         GitModule.install(into: interpreter, client: client, options: options)
         Runtime.installSleep(into: interpreter)
-        interpreter.moduleLoader.searchPaths = Runtime.modulePath(options)
+        interpreter.moduleLoader.setSearchPaths { Runtime.modulePath(options) }
     }
 
     /// HTTP and git tracing (`--trace`), switchable while the runtime lives.

@@ -6,6 +6,11 @@
 
 import Foundation
 
+/// The version `bbs --version` reports and scripts/release names the tarball after. (Here rather
+/// than in main.swift, whose globals exist only once its top-level code has run, which tests of
+/// this module never do.)
+let bbsVersion = "0.1.0"
+
 enum BuildStamp {
     static let marker = "\nbbs-build "
 

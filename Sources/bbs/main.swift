@@ -9,8 +9,6 @@ import BBSREPL
 import BBSRuntime
 import Foundation
 
-let bbsVersion = "0.1.0"
-
 struct BBS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bbs",
@@ -83,36 +81,9 @@ struct Run: ParsableCommand {
     var arguments: [String] = []
 
     mutating func run() throws {
-        let source: SourceFile
-        var interactive = false
-        var scriptArgs = arguments
-        if let code {
-            source = SourceFile(path: "-e", text: code)
-        } else if let first = scriptArgs.first {
-            scriptArgs.removeFirst()
-            if first == "-" {
-                source = SourceFile(path: "<stdin>", text: readStandardInput())
-            } else {
-                guard let text = try readScript(first) else { throw ExitCode(ExitStatus.usage) }
-                source = SourceFile(path: first, text: text)
-            }
-        } else if isatty(STDIN_FILENO) == 0 {
-            source = SourceFile(path: "<stdin>", text: readStandardInput())
-        } else {
-            // No script and a terminal on stdin: the interactive REPL (run below with the same options).
-            source = SourceFile(path: "<repl>", text: "")
-            interactive = true
-        }
-        var options = RuntimeOptions()
-        options.scriptArguments = scriptArgs
-        options.version = bbsVersion
-        if let apiURL { options.apiURL = apiURL }
-        if let gitURL { options.gitURL = gitURL }
-        if trace { options.network.trace = true }
-        if dryRun { options.network.dryRun = true }
-        if let caFile { options.network.caFile = caFile }
-        if interactive { throw ExitCode(REPL.run(options: options)) }
-        throw ExitCode(ScriptRunner.run(source, options: options))
+        let invocation = RunInvocation(code: code, apiURL: apiURL, gitURL: gitURL, trace: trace,
+                                       dryRun: dryRun, caFile: caFile, arguments: arguments)
+        throw ExitCode(try invocation.run())
     }
 }
 
@@ -199,16 +170,22 @@ func useColor() -> Bool {
 
 // argument-parser exits 64 on a usage error; bbs promises 2.
 do {
+    // The everyday `bbs [options] FILE|-e CODE [ARGS...]` skips argument-parser's start-up cost
+    // (RunInvocation.swift); everything else goes through it.
+    if let invocation = RunInvocation.plain(Array(CommandLine.arguments.dropFirst())) {
+        throw ExitCode(try invocation.run())
+    }
     var command = try BBS.parseAsRoot()
     try command.run()
     exit(0)
+} catch let exitCode as ExitCode {
+    // What argument-parser would do with an ExitCode (print nothing, exit with it), without
+    // building its message machinery.
+    exit(exitCode.rawValue)
 } catch {
     let code = BBS.exitCode(for: error)
     if code == .success {
         BBS.exit(withError: error)
-    }
-    if error is ExitCode {
-        exit(code.rawValue)
     }
     let message = BBS.fullMessage(for: error)
     if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }

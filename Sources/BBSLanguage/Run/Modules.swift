@@ -7,7 +7,23 @@
 import Foundation
 
 public final class ModuleLoader {
-    public var searchPaths: [String]
+    /// The folders `import "name"` looks in, in order.
+    public var searchPaths: [String] {
+        get {
+            if let find = findSearchPaths {
+                storedSearchPaths = find()
+                findSearchPaths = nil
+            }
+            return storedSearchPaths
+        }
+        set {
+            storedSearchPaths = newValue
+            findSearchPaths = nil
+        }
+    }
+    private var storedSearchPaths: [String]
+    /// Finds the search paths on first use (see `setSearchPaths(lazily:)`).
+    private var findSearchPaths: (() -> [String])?
     private var loaded: [String: Value] = [:]
     /// Top-level names of module files parsed for checking, by path.
     private var declaredNames: [String: [String]] = [:]
@@ -15,7 +31,14 @@ public final class ModuleLoader {
     private var inProgress: [String] = []
 
     public init(searchPaths: [String]) {
-        self.searchPaths = searchPaths
+        storedSearchPaths = searchPaths
+    }
+
+    /// The search paths are what `find` returns, asked when an import first needs them: finding
+    /// the stdlib folder resolves the binary's path and looks at several folders, which a script
+    /// without imports need not wait for.
+    public func setSearchPaths(lazily find: @escaping () -> [String]) {
+        findSearchPaths = find
     }
 
     /// Records the main script as being loaded, so a module importing it is a cycle.

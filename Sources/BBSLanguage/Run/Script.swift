@@ -40,22 +40,57 @@ extension Interpreter {
 
     /// Runs `body` on a thread with a large stack: the tree-walker recurses on the Swift
     /// stack, and deep script recursion must end in a "stack overflow" error, not a crash.
+    /// Called on such a thread already (a script runner that prepares and then executes), it
+    /// runs `body` right there: each new 1 GiB thread costs start-up time (bench/README.md).
     public static func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
-        let result = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            result.value = body()
-            done.signal()
-        }
-        thread.stackSize = 1 << 30
-        thread.start()
-        done.wait()
-        return result.value!
+        if LargeStackThread.isCurrent { return body() }
+        var result: T?
+        LargeStackThread.run { result = body() }
+        return result!
     }
 }
 
-private final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
+/// A plain pthread with a 1 GiB stack, marked so that code on it can tell. (Foundation's
+/// `Thread` does the same with more set-up: its object, name and run-loop bookkeeping.)
+private enum LargeStackThread {
+    static let stackSize = 1 << 30
+
+    /// Non-nil on the threads `run` starts.
+    private static let marker: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "bbs: cannot create a thread-specific key")
+        return key
+    }()
+
+    static var isCurrent: Bool { pthread_getspecific(marker) != nil }
+
+    /// Runs `body` on a new large-stack thread and waits for it. When the system refuses such a
+    /// thread (memory limits), `body` runs on the caller's stack: a deep recursion may then
+    /// overflow it, but every ordinary script still runs.
+    static func run(_ body: @escaping () -> Void) {
+        let task = Unmanaged.passRetained(LargeStackTask(body))
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackSize)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, &attributes, { context in
+            let task = Unmanaged<LargeStackTask>.fromOpaque(context!).takeRetainedValue()
+            pthread_setspecific(LargeStackThread.marker, UnsafeRawPointer(bitPattern: 1))
+            task.body()
+            return nil
+        }, task.toOpaque())
+        if started != 0 {
+            task.takeRetainedValue().body()
+            return
+        }
+        pthread_join(thread, nil)
+    }
+}
+
+private final class LargeStackTask {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }
 
 extension Interpreter {
