@@ -75,7 +75,7 @@ public enum Printer {
         case .function(let f): return "<fn \(f.name)>"
         case .object(let o): return o.displayText
         case .string, .list, .map:
-            var w = NestedWriter(PrintStyle(), limit: messageBytes)
+            var w = NestedWriter(PrintStyle(), clippingAt: messageBytes)
             if !w.write(v) {
                 w.out.truncate(toAtMost: messageBytes)
                 w.out.text(clipMarker)
@@ -181,7 +181,7 @@ struct NestedWriter<Style: WriterStyle> {
     }
 
     /// Below this, text is written with no more than a comparison per step.
-    static var estimateAfter: Int { 1 << 16 }
+    static var estimateAfter: Int { 1 << 14 }
 
     let style: Style
     let out: ByteWriter
@@ -193,6 +193,7 @@ struct NestedWriter<Style: WriterStyle> {
     private var checkpoint: Int
     private var overLimit = false
 
+    /// A writer that stops as soon as it knows the text would be longer than `limit`.
     init(_ style: Style, capacity: Int = 256, limit: Int) {
         self.style = style
         self.out = ByteWriter(capacity: capacity)
@@ -200,8 +201,17 @@ struct NestedWriter<Style: WriterStyle> {
         checkpoint = min(limit, NestedWriter.estimateAfter)
     }
 
-    /// Writes `root`; false when its text would be longer than `limit` (what is written by
-    /// then is a prefix of the text, at least `limit` bytes long).
+    /// A writer for a small `limit` that always writes that much of a longer text, to show
+    /// it clipped.
+    init(_ style: Style, clippingAt limit: Int) {
+        self.style = style
+        self.out = ByteWriter()
+        self.limit = limit
+        checkpoint = limit
+    }
+
+    /// Writes `root`; false when its text would be longer than `limit`. What is written by
+    /// then is a prefix of the text: at least `limit` bytes long if the writer clips.
     mutating func write(_ root: Value) throws(Style.Failure) -> Bool {
         var pending: Value? = root
         while true {
