@@ -52,7 +52,7 @@ enum Echo {
             }
             return try Printer.repr(value, for: "the REPL's echo")
         case .string, .int, .float, .bool, .null:
-            let text = Printer.repr(value)
+            let text = try Printer.repr(value, for: "the REPL's echo")
             return color ? colorJSON(text) : text
         default:
             return Printer.repr(value)

@@ -186,6 +186,8 @@ struct NestedWriter<Style: WriterStyle> {
     let style: Style
     let out: ByteWriter
     let limit: Int
+    /// Whether the text past `limit` is wanted up to `limit` (to show clipped).
+    private let clips: Bool
     private var path = VisitPath()
     private var frames: [Frame] = []
     private var depth = 0
@@ -198,6 +200,7 @@ struct NestedWriter<Style: WriterStyle> {
         self.style = style
         self.out = ByteWriter(capacity: capacity)
         self.limit = limit
+        clips = false
         checkpoint = min(limit, NestedWriter.estimateAfter)
     }
 
@@ -207,6 +210,7 @@ struct NestedWriter<Style: WriterStyle> {
         self.style = style
         self.out = ByteWriter()
         self.limit = limit
+        clips = true
         checkpoint = limit
     }
 
@@ -266,7 +270,12 @@ struct NestedWriter<Style: WriterStyle> {
             }
             frames.append(Frame(kind: .substitute, keys: [], values: [replacement]))
         case .string(let s) where s.utf8.count > limit - out.count:
-            // Not copied at all: one long string alone passes the limit.
+            // One long string alone passes the limit: not copied, or only the start that shows.
+            // A few bytes more than fit, so a character cut at the end of that start (which
+            // decodes as U+FFFD) lies past the limit, where the clip drops it.
+            if clips {
+                try style.scalar(.string(String(decoding: s.utf8.prefix(max(0, limit - out.count) + 8), as: UTF8.self)), out)
+            }
             overLimit = true
         default:
             try style.scalar(v, out)
