@@ -598,7 +598,7 @@ final class SecretSpanRecorder {
     var spans: [SecretSpan] = []
 }
 
-private struct JSONStyle: WriterStyle {
+struct JSONStyle: WriterStyle {
     let indent: Int
     /// When set, secrets are written with their real text and recorded; otherwise as "***".
     var secrets: SecretSpanRecorder? = nil
@@ -644,7 +644,8 @@ private struct JSONStyle: WriterStyle {
 
     func leastBytes(ofScalar v: Value) -> Int? {
         switch v {
-        case .null, .bool: return 4
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
         case .int: return 1
         case .float(let d): return d.isFinite ? 1 : nil
         case .string(let s): return s.utf8.count + 2

@@ -98,7 +98,7 @@ public enum Printer {
 
 /// `repr` inside collections: Python-like separators, `nil`, and `[...]` / `{...}` where a
 /// value contains itself or nests deeper than `Printer.maxDepth`.
-private struct PrintStyle: WriterStyle {
+struct PrintStyle: WriterStyle {
     /// When set, a secret is written with its real text and recorded (text built from a
     /// collection that holds one stays a secret); otherwise as it displays.
     var secrets: SecretSpanRecorder? = nil
@@ -135,9 +135,13 @@ private struct PrintStyle: WriterStyle {
     func leastBytes(ofScalar v: Value) -> Int? {
         switch v {
         case .string(let s): return s.utf8.count + 2
+        case .null: return 3
+        case .bool(let b): return b ? 4 : 5
+        // A float always shows a point or is nan or inf.
+        case .float: return 3
         // A secret written with its real text may be empty; any other object shows something.
         case .object: return 0
-        default: return 1
+        case .int, .function, .list, .map: return 1
         }
     }
 }
