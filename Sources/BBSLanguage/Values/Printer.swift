@@ -368,6 +368,7 @@ final class ByteWriter {
     deinit { base.deallocate() }
 
     var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Drops bytes past `n`, and more if needed so the text never ends inside a character.
     func truncate(toAtMost n: Int) {
@@ -376,7 +377,6 @@ final class ByteWriter {
         // Back over continuation bytes, then over the lead byte whose character was cut.
         while count > 0 && base[count] & 0xC0 == 0x80 { count -= 1 }
     }
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     @inline(__always)
     func reserve(_ extra: Int) {

@@ -200,6 +200,8 @@ struct SecretTextBuilder {
         case .list, .map:
             let shown = try Printer.displayKeepingSecrets(v, for: callee)
             if case .string(let s) = shown { plain += s } else { try append(shown) }
+            // Many collections, each within the limit, must not add up past it either.
+            if plain.utf8.count > Printer.maxTextBytes { throw Printer.tooLarge(callee) }
         default: plain += Printer.display(v)
         }
     }
