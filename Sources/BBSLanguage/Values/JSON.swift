@@ -642,6 +642,8 @@ struct JSONStyle: WriterStyle {
         throw JSONStyle.failure(tooDeep ? "nesting deeper than \(JSON.maxDepth)" : "value contains itself")
     }
 
+    var cycleMarkerBytes: Int? { nil }
+
     func leastBytes(ofScalar v: Value) -> Int? {
         switch v {
         case .null: return 4

@@ -139,7 +139,8 @@ struct SharedPairs {
     static let rememberAfter = 10_000
 
     private var visits = 0
-    private var equal: [ContainerPair: Int] = [:]
+    /// Made when remembering starts, so a small comparison never allocates or releases it.
+    private var equal: [ContainerPair: Int]? = nil
     /// The deepest level at which a remembered comparison has checked a pair so far.
     private var deepest = 0
 
@@ -158,7 +159,8 @@ struct SharedPairs {
             visits += 1
             return Proof(depth: depth, outerDeepest: 0, remembers: false)
         }
-        if let levels = equal[pair] {
+        if equal == nil { equal = [:] }
+        if let levels = equal![pair] {
             try Nesting.checkValueDepth(depth + levels, what)
             deepest = max(deepest, depth + levels)
             return nil
@@ -172,7 +174,7 @@ struct SharedPairs {
     @inline(__always)
     mutating func proved(_ pair: ContainerPair, _ proof: Proof) {
         guard proof.remembers else { return }
-        equal[pair] = deepest - proof.depth
+        equal![pair] = deepest - proof.depth
         deepest = max(deepest, proof.outerDeepest)
     }
 }

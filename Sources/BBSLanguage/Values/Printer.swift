@@ -132,6 +132,8 @@ struct PrintStyle: WriterStyle {
         isMap ? out.ascii("{...}") : out.ascii("[...]")
     }
 
+    var cycleMarkerBytes: Int? { 5 }
+
     func leastBytes(ofScalar v: Value) -> Int? {
         switch v {
         case .string(let s): return s.utf8.count + 2
@@ -164,6 +166,8 @@ protocol WriterStyle {
     /// At least how many bytes `scalar` (or a substitute) writes for `v`; nil when writing it
     /// might fail, so that no size can be promised before it is reached.
     func leastBytes(ofScalar v: Value) -> Int?
+    /// What `cannotEnter` writes for a container that contains itself; nil when it fails.
+    var cycleMarkerBytes: Int? { get }
 }
 
 /// Writes nested values with an explicit stack instead of recursion, so depth is bounded by

@@ -3,12 +3,18 @@
 // Each distinct container is measured once and its size remembered, so the cost is that of
 // the value in memory, not of its text.
 //
-// The walk goes in the order `NestedWriter` writes. It stops where the writer would do
-// something other than write a container's items: at a container that contains itself (a
-// `[...]`, or a JSON error), past the depth limit, or at a scalar the style may fail on.
-// Everything before that point the writer writes in full, so its size is still a bound.
-// (Until the first container that contains itself, no part measured before can contain a
-// container still open: the walk would have met that cycle while measuring the part.)
+// The walk goes in the order `NestedWriter` writes, with the same containers open, so it
+// knows what the writer does at each point. Where the writer prints a container that is
+// open already as `[...]`, the walk counts that marker. Where the writer fails or gives up
+// (JSON meets a cycle, a scalar the style may fail on, the depth limit), the walk stops:
+// everything before that point the writer writes in full, so its size is still a bound.
+//
+// A part measured once counts the same wherever it appears again, unless its text depends
+// on where it appears: that is so for every part on a cycle through another part (A holds B
+// and B holds A: A shows B in full and B's A as `[...]`, but where B is met first, B shows A
+// in full instead). The walk finds those parts as it meets a container that is open (every
+// open one from that container on is on such a cycle) and measures them again wherever it
+// meets them. A part that only contains itself is the same wherever it appears.
 
 enum LeastRenderedSize {
     struct Outcome: Equatable {
@@ -39,6 +45,11 @@ enum LeastRenderedSize {
         var bytes = 1
         /// Levels of containers below this one seen so far.
         var below = 0
+        /// The lowest stack position of an open container that this one's items reached
+        /// again. Below this container's own position, it is on a cycle through another.
+        var reachesOpen = Int.max
+        /// Whether a container opened after this one reached it again.
+        var reachedAgain = false
     }
 
     private struct Walk<Style: WriterStyle> {
@@ -46,7 +57,8 @@ enum LeastRenderedSize {
         /// Each finished container: its least bytes and how many levels of containers it holds
         /// (itself included), so a shared part reached deeper still respects the depth limit.
         var known: [ObjectIdentifier: (bytes: Int, levels: Int)] = [:]
-        var open = Set<ObjectIdentifier>()
+        /// The containers being measured, by their position on `stack`.
+        var open: [ObjectIdentifier: Int] = [:]
         var stack: [Container] = []
         var visits: Int
 
@@ -67,12 +79,15 @@ enum LeastRenderedSize {
                 let i = stack[top].next
                 guard i < stack[top].values.count else {
                     let finished = stack.removeLast()
-                    open.remove(finished.id)
+                    open[finished.id] = nil
                     let bytes = min(finished.bytes + 1, LeastRenderedSize.ceiling)
                     let levels = finished.below + 1
-                    known[finished.id] = (bytes, levels)
+                    if finished.reachesOpen >= stack.count && !finished.reachedAgain {
+                        known[finished.id] = (bytes, levels)
+                    }
                     guard let parent = stack.indices.last else { return Outcome(bytes: bytes, partial: false) }
                     add(bytes, levels, to: parent)
+                    stack[parent].reachesOpen = min(stack[parent].reachesOpen, finished.reachesOpen)
                     continue
                 }
                 visits -= 1
@@ -131,7 +146,14 @@ enum LeastRenderedSize {
                 // Reached again below other levels: the writer meets the depth limit inside.
                 return stack.count + seen.levels > style.maxDepth ? .stop : .done(bytes: seen.bytes, levels: seen.levels)
             }
-            guard stack.count < style.maxDepth, open.insert(id).inserted else { return .stop }
+            if let position = open[id], let top = stack.indices.last {
+                guard let marker = style.cycleMarkerBytes else { return .stop }
+                stack[top].reachesOpen = min(stack[top].reachesOpen, position)
+                if position < top { stack[position].reachedAgain = true }
+                return .done(bytes: marker, levels: 0)
+            }
+            guard stack.count < style.maxDepth else { return .stop }
+            open[id] = stack.count
             stack.append(Container(id: id, keys: keys, values: values))
             return .entered
         }
