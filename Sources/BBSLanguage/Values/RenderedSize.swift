@@ -1,7 +1,7 @@
 // A lower bound on the length of a value's text, found without writing it. A value can
 // share its parts: `x = [x, x]` sixty times is 61 lists in memory and 2^60 items as text.
 // Each distinct container is measured once and its size remembered, so the cost is that of
-// the value in memory, not of its text.
+// the value in memory, not of its text (parts on cycles aside, below).
 //
 // The walk goes in the order `NestedWriter` writes, with the same containers open, so it
 // knows what the writer does at each point. Where the writer prints a container that is
@@ -25,8 +25,8 @@ enum LeastRenderedSize {
     }
 
     /// A lower bound of the bytes `NestedWriter` writes for `root` in `style`, looking at
-    /// no more than `visits` values (a container's values are looked at once, however often
-    /// it is shared).
+    /// no more than `visits` values (a container's values once, however often it is shared,
+    /// unless it is on a cycle through another container).
     static func of<Style: WriterStyle>(_ root: Value, _ style: Style, visits: Int) -> Outcome {
         var walk = Walk(style: style, visits: visits)
         return walk.run(root)
