@@ -9,11 +9,11 @@ enum Echo {
 
     /// With `tables`, a list of maps that share plain-valued keys shows as a table fitted to
     /// `width` (Table.swift); `:json` turns that off.
-    static func text(_ value: Value, color: Bool, tables: Bool = false, width: Int = 80) -> String {
+    static func text(_ value: Value, color: Bool, tables: Bool = false, width: Int = 80) throws(ScriptError) -> String {
         if tables, case .list(let l) = value, let columns = Table.commonScalarColumns(l.items) {
             return Table.render(l.items, columns: columns, width: width)
         }
-        return text(value, color: color)
+        return try text(value, color: color)
     }
 
     /// A stream's first page (or first items), as a table when it can be one, then a line
@@ -33,7 +33,7 @@ enum Echo {
                 items.append(item)
             }
         }
-        var out = text(.list(ListRef(items)), color: color, tables: tables, width: width)
+        var out = try text(.list(ListRef(items)), color: color, tables: tables, width: width)
         if let total {
             if total > items.count { out += "\n… \(total - items.count) more (`.list()` for all)" }
         } else if try iterator.next(interpreter) != nil {
@@ -42,15 +42,17 @@ enum Echo {
         return out
     }
 
-    static func text(_ value: Value, color: Bool) -> String {
+    /// Lists and maps that JSON cannot write (a function inside, a cycle) echo as `repr`;
+    /// text too large for either is an error.
+    static func text(_ value: Value, color: Bool) throws(ScriptError) -> String {
         switch value {
         case .map, .list:
             if let json = try? JSON.stringify(value, indent: 2) {
                 return color ? colorJSON(json) : json
             }
-            return Printer.repr(value)
+            return try Printer.repr(value, for: "the REPL's echo")
         case .string, .int, .float, .bool, .null:
-            let text = Printer.repr(value)
+            let text = try Printer.repr(value, for: "the REPL's echo")
             return color ? colorJSON(text) : text
         default:
             return Printer.repr(value)

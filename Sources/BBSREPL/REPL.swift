@@ -140,20 +140,26 @@ final class Session {
     /// Lists of maps as tables (unless `:json`), a stream as its first page.
     func echoValue(_ value: Value) {
         let width = Table.outputWidth(environment: runtime.options.environment)
-        var text = Echo.text(value, color: colorOut, tables: tables, width: width)
+        let (interpreter, color, tables) = (self.interpreter, colorOut, self.tables)
+        let shown: Result<String, ScriptError>
         if case .object(let o) = value, o.typeName == "stream" {
-            let (interpreter, color, tables) = (self.interpreter, colorOut, self.tables)
-            let preview: Result<String, ScriptError> = Interpreter.runOnLargeStack {
+            shown = Interpreter.runOnLargeStack {
                 do throws(ScriptError) {
                     return .success(try Echo.streamText(o, interpreter: interpreter, color: color, tables: tables, width: width))
                 } catch { return .failure(error) }
             }
-            switch preview {
-            case .success(let shown): text = shown
-            case .failure(let error):
-                writeError(runtime.render(error, color: colorErr))
-                return
-            }
+        } else {
+            // A value whose text would be too large is an error, as for `print`.
+            do throws(ScriptError) {
+                shown = .success(try Echo.text(value, color: color, tables: tables, width: width))
+            } catch { shown = .failure(error) }
+        }
+        let text: String
+        switch shown {
+        case .success(let shownText): text = shownText
+        case .failure(let error):
+            writeError(runtime.render(error, color: colorErr))
+            return
         }
         interpreter.out.write(text + "\n")
         interpreter.out.flush()

@@ -261,6 +261,17 @@ def session(binary, tmp):
         t.send("1 + 2\r")
         t.expect(r"\n3\n")
         prompt(t)
+        # A value sharing its parts (2^60 items as text) echoes as an error at once.
+        t.send("var big = [1]\r")
+        prompt(t)
+        t.send("for i in range(60) { big = [big, big] }\r")
+        prompt(t)
+        t.send("big\r")
+        t.expect(r"error: the REPL's echo: the text would be larger than 256 MiB")
+        prompt(t)
+        t.send("len(big)\r")
+        t.expect(r"\n2\n")
+        prompt(t)
         # Ctrl-C during a loop: back to the prompt, names intact.
         t.send("var n = 0\r")
         prompt(t)

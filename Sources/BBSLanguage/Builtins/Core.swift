@@ -7,13 +7,13 @@ import Foundation
 enum CoreBuiltins {
     static func install(into interp: Interpreter) {
         interp.defineBuiltin("print", arity: 0...Int.max) { args, interp throws(ScriptError) in
-            interp.out.write(line(args))
+            interp.out.write(try line(args, "print"))
             return .null
         }
         interp.defineBuiltin("eprint", arity: 0...Int.max) { args, interp throws(ScriptError) in
             // stdout is buffered and stderr is not: flush first so the two interleave as written.
             interp.out.flush()
-            interp.err.write(line(args))
+            interp.err.write(try line(args, "eprint"))
             return .null
         }
         interp.defineBuiltin("len", arity: 1...1) { args, _ throws(ScriptError) in
@@ -26,7 +26,7 @@ enum CoreBuiltins {
         }
         interp.defineBuiltin("str", arity: 1...1) { args, _ throws(ScriptError) in
             // A secret's text is a secret still: `str` must not turn it into the plain "***".
-            Printer.displayKeepingSecrets(args[0])
+            try Printer.displayKeepingSecrets(args[0], for: "str")
         }
         interp.defineBuiltin("type", arity: 1...1) { args, _ throws(ScriptError) in
             .string(args[0].typeName)
@@ -72,12 +72,13 @@ enum CoreBuiltins {
     }
 
     /// `print`'s line: arguments separated by one space, strings bare.
-    private static func line(_ args: Arguments) -> String {
+    private static func line(_ args: Arguments, _ callee: String) throws(ScriptError) -> String {
         if args.count == 1, case .string(let s) = args[0] { return s + "\n" }
         var text = ""
         for (i, v) in args.values.enumerated() {
             if i > 0 { text += " " }
-            text += Printer.display(v)
+            text += try Printer.display(v, for: callee)
+            if text.utf8.count > Printer.maxTextBytes { throw Printer.tooLarge(callee) }
         }
         text += "\n"
         return text

@@ -104,7 +104,7 @@ enum ListFunctional {
             let f = try args.callback(0, "key function")
             let groups = MapRef()
             for (i, v) in l.items.enumerated() {
-                let key = Printer.display(try f.call(interp, v, extra: .int(i)))
+                let key = try Printer.display(try f.call(interp, v, extra: .int(i)), for: "list.group_by")
                 if case .list(let g)? = groups.entries[key] {
                     g.items.append(v)
                 } else {

@@ -71,12 +71,13 @@ enum ListMethods {
                 default: return false
                 }
             }) {
-                return SecretValue.concatenation(l.items, separator: sep)
+                return try SecretValue.concatenation(l.items, separator: sep, for: "list.join")
             }
             var out = ""
             for (i, v) in l.items.enumerated() {
                 if i > 0 { out += sep }
-                out += Printer.display(v)
+                out += try Printer.display(v, for: "list.join")
+                if out.utf8.count > Printer.maxTextBytes { throw Printer.tooLarge("list.join") }
             }
             return .string(out)
         }

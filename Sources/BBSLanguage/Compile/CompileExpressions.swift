@@ -335,19 +335,19 @@ extension Compiler {
                     if case .string(let s) = v, secret == nil {
                         out += s
                     } else if secret != nil {
-                        secret!.append(v)
+                        try secret!.append(v)
                     } else {
                         // A collection holding a secret shows as text that is a secret too.
                         let shown: Value
                         switch v {
-                        case .list, .map, .object: shown = Printer.displayKeepingSecrets(v)
+                        case .list, .map, .object: shown = try Printer.displayKeepingSecrets(v, for: "string interpolation")
                         default: shown = .string(Printer.display(v))
                         }
                         if case .string(let s) = shown {
                             out += s
                         } else {
                             secret = SecretTextBuilder(out)
-                            secret!.append(shown)
+                            try secret!.append(shown)
                         }
                     }
                 }

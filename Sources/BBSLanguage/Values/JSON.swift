@@ -36,21 +36,15 @@ public enum JSON {
     /// `indent` spaces per level and `": "` after keys.
     /// Secrets inside `v` are written as `"***"`: for what a person reads (the REPL's echo).
     public static func stringify(_ v: Value, indent: Int = 0) throws(ScriptError) -> String {
-        // A string too long already fails before its copy is written.
-        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
-        var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
-        try writer.write(v)
-        try checkSize(writer.out.count)
+        var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096, limit: maxTextBytes)
+        guard try writer.write(v) else { throw tooLarge }
         return writer.out.string
     }
 
     /// `stringify` as UTF-8 bytes: skips building (and validating) a String.
     public static func stringifyBytes(_ v: Value, indent: Int = 0) throws(ScriptError) -> [UInt8] {
-        // A string too long already fails before its copy is written.
-        if case .string(let text) = v { try checkSize(text.utf8.count + 2) }
-        var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096)
-        try writer.write(v)
-        try checkSize(writer.out.count)
+        var writer = NestedWriter(JSONStyle(indent: max(0, indent)), capacity: 4096, limit: maxTextBytes)
+        guard try writer.write(v) else { throw tooLarge }
         return writer.out.bytes
     }
 
@@ -66,20 +60,18 @@ public enum JSON {
     /// data sink (a request body), which must check where those secrets may go.
     package static func stringifyRevealing(_ v: Value, indent: Int = 0) throws(ScriptError) -> (bytes: [UInt8], secrets: [SecretSpan]) {
         let recorder = SecretSpanRecorder()
-        var writer = NestedWriter(JSONStyle(indent: max(0, indent), secrets: recorder), capacity: 4096)
-        try writer.write(v)
-        try checkSize(writer.out.count)
+        var writer = NestedWriter(JSONStyle(indent: max(0, indent), secrets: recorder), capacity: 4096, limit: maxTextBytes)
+        guard try writer.write(v) else { throw tooLarge }
         return (writer.out.bytes, recorder.spans)
     }
 
-    /// The largest text `stringify` returns: encoding a string escapes it, so encoding the
-    /// result again and again (a loop) doubles it each time.
-    public static let maxTextBytes = 1 << 28
+    /// The largest text `stringify` returns, the limit of every renderer: encoding a string
+    /// escapes it, so encoding the result again and again (a loop) doubles it each time, and
+    /// a value that shares its parts stands for far more text than it takes in memory.
+    public static let maxTextBytes = Printer.maxTextBytes
 
-    private static func checkSize(_ count: Int) throws(ScriptError) {
-        if count > maxTextBytes {
-            throw ScriptError.runtime(.json, "json.stringify: the result would be larger than \(maxTextBytes >> 20) MiB")
-        }
+    private static var tooLarge: ScriptError {
+        ScriptError.runtime(.json, "json.stringify: the result would be larger than \(maxTextBytes >> 20) MiB")
     }
 
     /// A parse error naming the byte offset (0-based) and the line and column (1-based,
@@ -606,7 +598,7 @@ final class SecretSpanRecorder {
     var spans: [SecretSpan] = []
 }
 
-private struct JSONStyle: WriterStyle {
+struct JSONStyle: WriterStyle {
     let indent: Int
     /// When set, secrets are written with their real text and recorded; otherwise as "***".
     var secrets: SecretSpanRecorder? = nil
@@ -648,6 +640,21 @@ private struct JSONStyle: WriterStyle {
 
     func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) throws(ScriptError) {
         throw JSONStyle.failure(tooDeep ? "nesting deeper than \(JSON.maxDepth)" : "value contains itself")
+    }
+
+    var cycleMarkerBytes: Int? { nil }
+
+    func leastBytes(ofScalar v: Value) -> Int? {
+        switch v {
+        case .null: return 4
+        case .bool(let b): return b ? 4 : 5
+        case .int: return 1
+        case .float(let d): return d.isFinite ? 1 : nil
+        case .string(let s): return s.utf8.count + 2
+        case .object(is SecretValue): return 2
+        // A function fails; another object writes its JSON form, which may fail.
+        default: return nil
+        }
     }
 
     static func failure(_ what: String) -> ScriptError { .runtime(.json, "json.stringify: \(what)") }

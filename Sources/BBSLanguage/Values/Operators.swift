@@ -15,10 +15,11 @@ extension Value {
     /// deep: beyond that (in practice, two lists that each contain themselves) it is an
     /// error, never endless recursion. The same list is always equal to itself.
     public static func isEqual(_ a: Value, _ b: Value) throws(ScriptError) -> Bool {
-        try isEqual(a, b, depth: 0)
+        var shared = SharedPairs()
+        return try isEqual(a, b, depth: 0, &shared)
     }
 
-    private static func isEqual(_ a: Value, _ b: Value, depth: Int) throws(ScriptError) -> Bool {
+    private static func isEqual(_ a: Value, _ b: Value, depth: Int, _ shared: inout SharedPairs) throws(ScriptError) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -31,15 +32,21 @@ extension Value {
             if x === y { return true }
             guard x.items.count == y.items.count else { return false }
             try Nesting.checkValueDepth(depth, "==")
-            for i in x.items.indices where !(try isEqual(x.items[i], y.items[i], depth: depth + 1)) { return false }
+            let pair = ContainerPair(x, y)
+            guard let proof = try shared.begin(pair, depth, "==") else { return true }
+            for i in x.items.indices where !(try isEqual(x.items[i], y.items[i], depth: depth + 1, &shared)) { return false }
+            shared.proved(pair, proof)
             return true
         case let (.map(x), .map(y)):
             if x === y { return true }
             guard x.entries.count == y.entries.count else { return false }
             try Nesting.checkValueDepth(depth, "==")
+            let pair = ContainerPair(x, y)
+            guard let proof = try shared.begin(pair, depth, "==") else { return true }
             for (k, v) in x.entries.pairs {
-                guard let w = y.entries[k], try isEqual(v, w, depth: depth + 1) else { return false }
+                guard let w = y.entries[k], try isEqual(v, w, depth: depth + 1, &shared) else { return false }
             }
+            shared.proved(pair, proof)
             return true
         case let (.function(x), .function(y)): return x === y
         case let (.object(x), .object(y)): return x.isEqual(to: y)
@@ -63,16 +70,18 @@ extension Value {
     /// -1, 0 or 1; numbers numerically, strings by Unicode scalars, lists element-wise.
     /// A nan is neither below nor above anything here (so `<` is false either way).
     public static func compare(_ a: Value, _ b: Value) throws(ScriptError) -> Int {
-        try compare(a, b, nanLast: false, depth: 0)
+        var shared = SharedPairs()
+        return try compare(a, b, nanLast: false, depth: 0, &shared)
     }
 
     /// The total order `sort`, `min` and `max` use: as `compare`, but nan sorts after every
     /// other number and equals itself, so a list holding nan still sorts.
     public static func sortOrder(_ a: Value, _ b: Value) throws(ScriptError) -> Int {
-        try compare(a, b, nanLast: true, depth: 0)
+        var shared = SharedPairs()
+        return try compare(a, b, nanLast: true, depth: 0, &shared)
     }
 
-    private static func compare(_ a: Value, _ b: Value, nanLast: Bool, depth: Int) throws(ScriptError) -> Int {
+    private static func compare(_ a: Value, _ b: Value, nanLast: Bool, depth: Int, _ shared: inout SharedPairs) throws(ScriptError) -> Int {
         switch (a, b) {
         case let (.int(x), .int(y)): return x < y ? -1 : x > y ? 1 : 0
         case let (.float(x), .float(y)):
@@ -91,14 +100,82 @@ extension Value {
         case let (.list(x), .list(y)):
             if x === y { return 0 }
             try Nesting.checkValueDepth(depth, "compare")
+            let pair = ContainerPair(x, y)
+            // Only a pair that compared as 0 is remembered: any other result ends the comparison.
+            guard let proof = try shared.begin(pair, depth, "compare") else { return 0 }
             for (p, q) in zip(x.items, y.items) {
-                let c = try compare(p, q, nanLast: nanLast, depth: depth + 1)
+                let c = try compare(p, q, nanLast: nanLast, depth: depth + 1, &shared)
                 if c != 0 { return c }
             }
-            return x.items.count < y.items.count ? -1 : x.items.count > y.items.count ? 1 : 0
+            let c = x.items.count < y.items.count ? -1 : x.items.count > y.items.count ? 1 : 0
+            if c == 0 { shared.proved(pair, proof) }
+            return c
         default:
             throw ScriptError.type("cannot compare \(a.typeName) with \(b.typeName)")
         }
+    }
+}
+
+/// Two containers compared with each other, by identity.
+struct ContainerPair: Hashable {
+    let left: ObjectIdentifier
+    let right: ObjectIdentifier
+
+    init(_ left: AnyObject, _ right: AnyObject) {
+        self.left = ObjectIdentifier(left)
+        self.right = ObjectIdentifier(right)
+    }
+}
+
+/// What one `==` or ordering remembers about the container pairs it has compared. Values
+/// can share parts: `x = [x, x]` sixty times is 61 lists, but compared naively 2^60 pairs.
+/// The first `rememberAfter` pairs cost only a count, so small comparisons pay nothing;
+/// after that each pair found equal is remembered and never compared again, so the work
+/// is linear in the distinct pairs.
+///
+/// A remembered pair keeps how many levels its comparison went down, so a pair reached
+/// deeper than before still fails the nesting budget exactly where comparing it would.
+struct SharedPairs {
+    static let rememberAfter = 10_000
+
+    private var visits = 0
+    /// Made when remembering starts, so a small comparison never allocates or releases it.
+    private var equal: [ContainerPair: Int]? = nil
+    /// The deepest level at which a remembered comparison has checked a pair so far.
+    private var deepest = 0
+
+    /// Where a pair's comparison started, to learn how deep it went when it proves equal.
+    struct Proof {
+        fileprivate let depth: Int
+        fileprivate let outerDeepest: Int
+        fileprivate let remembers: Bool
+    }
+
+    /// Called once `pair` passed the depth check at `depth`: nil when it is already known
+    /// equal (so the caller returns "equal"), else a proof to hand to `proved`.
+    @inline(__always)
+    mutating func begin(_ pair: ContainerPair, _ depth: Int, _ what: String) throws(ScriptError) -> Proof? {
+        if visits < SharedPairs.rememberAfter {
+            visits += 1
+            return Proof(depth: depth, outerDeepest: 0, remembers: false)
+        }
+        if equal == nil { equal = [:] }
+        if let levels = equal![pair] {
+            try Nesting.checkValueDepth(depth + levels, what)
+            deepest = max(deepest, depth + levels)
+            return nil
+        }
+        let proof = Proof(depth: depth, outerDeepest: deepest, remembers: true)
+        deepest = depth
+        return proof
+    }
+
+    /// The pair whose comparison `proof` began compared equal.
+    @inline(__always)
+    mutating func proved(_ pair: ContainerPair, _ proof: Proof) {
+        guard proof.remembers else { return }
+        equal![pair] = deepest - proof.depth
+        deepest = max(deepest, proof.outerDeepest)
     }
 }
 
@@ -137,7 +214,7 @@ public enum Operators {
         case (.int, .float), (.float, .int), (.float, .float): return try arithmetic(.add, a, b)
         case (.object(is SecretValue), .string), (.string, .object(is SecretValue)),
              (.object(is SecretValue), .object(is SecretValue)):
-            return SecretValue.concatenation([a, b])
+            return try SecretValue.concatenation([a, b], for: "+")
         case (.string, _), (_, .string):
             throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName) (use str() or \"${...}\" to build text)")
         default:

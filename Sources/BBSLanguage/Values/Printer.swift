@@ -1,26 +1,52 @@
 // How values look when printed: `print(v)` (display), the REPL and collection
 // elements (repr). Collections are written as bytes into one buffer rather than by
 // concatenating Strings, because printing a large API response must stay cheap.
+//
+// Two kinds of caller: where a person asked for the text (`print`, `str`, `"${v}"`), a value
+// whose text passes `maxTextBytes` is an error; where a message quotes a value, its text is
+// clipped at `messageBytes`. Either way writing stops as the text grows, so a value that
+// shares parts (`x = [x, x]` sixty times) cannot hang or fill memory.
 
 public enum Printer {
     /// Deeper than this, a nested list or map prints as `[...]` / `{...}`: the same bound
     /// JSON has, so no value is too deep to print.
     public static let maxDepth = Nesting.values
 
-    /// `print(v)`: a string prints bare, everything else as `repr`.
-    public static func display(_ v: Value) -> String {
+    /// The most bytes of text any renderer builds (print, str, interpolation, join, the REPL's
+    /// echo, json.stringify): the limit strings built by `repeat` and `fs.read` have too.
+    public static let maxTextBytes = 1 << 28
+
+    /// Where a message quotes a value, its text stops after this many bytes, followed by
+    /// `clipMarker`: no one reads further, and the message must not cost more.
+    public static let messageBytes = 1 << 16
+    public static let clipMarker = "…(clipped)"
+
+    /// `print(v)`: a string prints bare, everything else as `repr`. Past `maxTextBytes`, a
+    /// `value` error that names `callee`.
+    public static func display(_ v: Value, for callee: String) throws(ScriptError) -> String {
         if case .string(let s) = v { return s }
-        return repr(v)
+        return try repr(v, for: callee)
+    }
+
+    /// `repr` for a person who asked for the whole text; past `maxTextBytes`, a `value` error.
+    public static func repr(_ v: Value, for callee: String) throws(ScriptError) -> String {
+        switch v {
+        case .string, .list, .map:
+            var w = NestedWriter(PrintStyle(), limit: maxTextBytes)
+            guard w.write(v) else { throw tooLarge(callee) }
+            return w.out.string
+        default: return repr(v)
+        }
     }
 
     /// `display`, except that text showing a secret is a secret (its display is the same): what
     /// interpolation and `str` build, so a list holding a token never turns into plain "[***]".
-    static func displayKeepingSecrets(_ v: Value) -> Value {
+    static func displayKeepingSecrets(_ v: Value, for callee: String) throws(ScriptError) -> Value {
         switch v {
         case .list, .map:
             let recorder = SecretSpanRecorder()
-            var w = NestedWriter(PrintStyle(secrets: recorder))
-            w.write(v)
+            var w = NestedWriter(PrintStyle(secrets: recorder), limit: maxTextBytes)
+            guard w.write(v) else { throw tooLarge(callee) }
             if recorder.spans.isEmpty { return .string(w.out.string) }
             return SecretValue.assembled(w.out.bytes, recorder.spans)
         case .object(let o) where o is SecretValue: return v
@@ -28,7 +54,18 @@ public enum Printer {
         }
     }
 
-    /// The value as it appears inside a collection or in the REPL: strings quoted.
+    static func tooLarge(_ callee: String) -> ScriptError {
+        ScriptError.value("\(callee): the text would be larger than \(maxTextBytes >> 20) MiB")
+    }
+
+    /// `display` for a message: a string bare, anything else as the clipped `repr`.
+    public static func display(_ v: Value) -> String {
+        if case .string(let s) = v { return s }
+        return repr(v)
+    }
+
+    /// The value as it appears inside a collection or in a message: strings quoted. Text past
+    /// `messageBytes` is cut there and marked with `clipMarker`.
     public static func repr(_ v: Value) -> String {
         switch v {
         case .null: return "nil"
@@ -38,8 +75,11 @@ public enum Printer {
         case .function(let f): return "<fn \(f.name)>"
         case .object(let o): return o.displayText
         case .string, .list, .map:
-            var w = NestedWriter(PrintStyle())
-            w.write(v)
+            var w = NestedWriter(PrintStyle(), clippingAt: messageBytes)
+            if !w.write(v) {
+                w.out.truncate(toAtMost: messageBytes)
+                w.out.text(clipMarker)
+            }
             return w.out.string
         }
     }
@@ -58,7 +98,7 @@ public enum Printer {
 
 /// `repr` inside collections: Python-like separators, `nil`, and `[...]` / `{...}` where a
 /// value contains itself or nests deeper than `Printer.maxDepth`.
-private struct PrintStyle: WriterStyle {
+struct PrintStyle: WriterStyle {
     /// When set, a secret is written with its real text and recorded (text built from a
     /// collection that holds one stays a secret); otherwise as it displays.
     var secrets: SecretSpanRecorder? = nil
@@ -91,6 +131,21 @@ private struct PrintStyle: WriterStyle {
     func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) {
         isMap ? out.ascii("{...}") : out.ascii("[...]")
     }
+
+    var cycleMarkerBytes: Int? { 5 }
+
+    func leastBytes(ofScalar v: Value) -> Int? {
+        switch v {
+        case .string(let s): return s.utf8.count + 2
+        case .null: return 3
+        case .bool(let b): return b ? 4 : 5
+        // A float always shows a point or is nan or inf.
+        case .float: return 3
+        // A secret written with its real text may be empty; any other object shows something.
+        case .object: return 0
+        case .int, .function, .list, .map: return 1
+        }
+    }
 }
 
 /// What differs between printing and JSON: separators, how non-containers look, and what
@@ -108,10 +163,22 @@ protocol WriterStyle {
     func substitute(_ o: HostObject) throws(Failure) -> Value?
     /// Called instead of entering a container that is already being written or too deep.
     func cannotEnter(isMap: Bool, tooDeep: Bool, _ out: ByteWriter) throws(Failure)
+    /// At least how many bytes `scalar` (or a substitute) writes for `v`; nil when writing it
+    /// might fail, so that no size can be promised before it is reached.
+    func leastBytes(ofScalar v: Value) -> Int?
+    /// What `cannotEnter` writes for a container that contains itself; nil when it fails.
+    var cycleMarkerBytes: Int? { get }
 }
 
 /// Writes nested values with an explicit stack instead of recursion, so depth is bounded by
 /// the style's limit and never by the native stack (debug builds use over 1 KB per level).
+///
+/// Output stops once it passes `limit` bytes. A value whose parts are shared can stand for
+/// far more text than that; writing it up to the limit would still take long, so each time
+/// the text doubles from `estimateAfter` bytes, `LeastRenderedSize` tries to bound the whole
+/// text from below (one visit per distinct part) and writing stops at once when that bound
+/// is over the limit. Each try may visit a sixteenth as many values as bytes written so far:
+/// enough for a value that shares its parts, and a small cost on a large value that does not.
 struct NestedWriter<Style: WriterStyle> {
     private enum Kind { case list, map, substitute }
     private struct Frame {
@@ -121,26 +188,53 @@ struct NestedWriter<Style: WriterStyle> {
         var next = 0
     }
 
+    /// Below this, text is written with no more than a comparison per step.
+    static var estimateAfter: Int { 1 << 14 }
+
     let style: Style
     let out: ByteWriter
+    let limit: Int
+    /// Whether the text past `limit` is wanted up to `limit` (to show clipped).
+    private let clips: Bool
     private var path = VisitPath()
     private var frames: [Frame] = []
     private var depth = 0
+    /// The output size that calls for a look at the limit: a single comparison per step.
+    private var checkpoint: Int
+    private var overLimit = false
 
-    init(_ style: Style, capacity: Int = 256) {
+    /// A writer that stops as soon as it knows the text would be longer than `limit`.
+    init(_ style: Style, capacity: Int = 256, limit: Int) {
         self.style = style
         self.out = ByteWriter(capacity: capacity)
+        self.limit = limit
+        clips = false
+        checkpoint = min(limit, NestedWriter.estimateAfter)
     }
 
-    mutating func write(_ root: Value) throws(Style.Failure) {
+    /// A writer for a small `limit` that always writes that much of a longer text, to show
+    /// it clipped.
+    init(_ style: Style, clippingAt limit: Int) {
+        self.style = style
+        self.out = ByteWriter()
+        self.limit = limit
+        clips = true
+        checkpoint = limit
+    }
+
+    /// Writes `root`; false when its text would be longer than `limit`. What is written by
+    /// then is a prefix of the text: at least `limit` bytes long if the writer clips.
+    mutating func write(_ root: Value) throws(Style.Failure) -> Bool {
         var pending: Value? = root
         while true {
+            if out.count > checkpoint && !withinLimit(root) { return false }
             if let v = pending {
                 pending = nil
                 try begin(v)
+                if overLimit { return false }
             }
             // Fields are read in place: copying the frame would retain its arrays per element.
-            guard let top = frames.indices.last else { return }
+            guard let top = frames.indices.last else { return out.count <= limit }
             let i = frames[top].next
             let kind = frames[top].kind
             guard i < frames[top].values.count else {
@@ -183,9 +277,25 @@ struct NestedWriter<Style: WriterStyle> {
                 return try style.cannotEnter(isMap: false, tooDeep: tooDeep, out)
             }
             frames.append(Frame(kind: .substitute, keys: [], values: [replacement]))
+        case .string(let s) where s.utf8.count > limit - out.count:
+            // One long string alone passes the limit: not copied, or only the start that shows.
+            // A few bytes more than fit, so a character cut at the end of that start (which
+            // decodes as U+FFFD) lies past the limit, where the clip drops it.
+            if clips {
+                try style.scalar(.string(String(decoding: s.utf8.prefix(max(0, limit - out.count) + 8), as: UTF8.self)), out)
+            }
+            overLimit = true
         default:
             try style.scalar(v, out)
         }
+    }
+
+    private mutating func withinLimit(_ root: Value) -> Bool {
+        if out.count > limit { return false }
+        let least = LeastRenderedSize.of(root, style, visits: out.count / 16)
+        if least.bytes > limit { return false }
+        checkpoint = least.partial ? min(limit, 2 * out.count) : limit
+        return true
     }
 
     private mutating func enter(_ id: ObjectIdentifier, isMap: Bool) throws(Style.Failure) -> Bool {
@@ -263,6 +373,14 @@ final class ByteWriter {
 
     var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Drops bytes past `n`, and more if needed so the text never ends inside a character.
+    func truncate(toAtMost n: Int) {
+        guard n < count else { return }
+        count = max(0, n)
+        // Back over continuation bytes, then over the lead byte whose character was cut.
+        while count > 0 && base[count] & 0xC0 == 0x80 { count -= 1 }
+    }
 
     @inline(__always)
     func reserve(_ extra: Int) {

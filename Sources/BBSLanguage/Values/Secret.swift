@@ -162,12 +162,13 @@ public final class SecretValue: HostObject {
     }
 
     /// Text built from `pieces` (strings, secrets, other values as they print): a secret when
-    /// any piece is one, otherwise a plain string.
-    static func concatenation(_ pieces: [Value], separator: String = "") -> Value {
-        var builder = SecretTextBuilder()
+    /// any piece is one, otherwise a plain string. `callee` names the error when the text
+    /// of a piece would be too large.
+    static func concatenation(_ pieces: [Value], separator: String = "", for callee: String) throws(ScriptError) -> Value {
+        var builder = SecretTextBuilder(for: callee)
         for (i, piece) in pieces.enumerated() {
             if i > 0 { builder.append(separator) }
-            builder.append(piece)
+            try builder.append(piece)
         }
         return builder.value
     }
@@ -178,12 +179,17 @@ struct SecretTextBuilder {
     private var parts: [SecretValue.Part] = []
     private var plain = ""
     private(set) var hasSecret = false
+    /// What the error names when a collection's text would be too large.
+    private let callee: String
 
-    init(_ start: String = "") { plain = start }
+    init(_ start: String = "", for callee: String = "string interpolation") {
+        plain = start
+        self.callee = callee
+    }
 
     mutating func append(_ text: String) { plain += text }
 
-    mutating func append(_ v: Value) {
+    mutating func append(_ v: Value) throws(ScriptError) {
         switch v {
         case .string(let s): plain += s
         case .object(let o as SecretValue):
@@ -192,8 +198,10 @@ struct SecretTextBuilder {
             parts += o.parts
             hasSecret = true
         case .list, .map:
-            let shown = Printer.displayKeepingSecrets(v)
-            if case .string(let s) = shown { plain += s } else { append(shown) }
+            let shown = try Printer.displayKeepingSecrets(v, for: callee)
+            if case .string(let s) = shown { plain += s } else { try append(shown) }
+            // Many collections, each within the limit, must not add up past it either.
+            if plain.utf8.count > Printer.maxTextBytes { throw Printer.tooLarge(callee) }
         default: plain += Printer.display(v)
         }
     }
