@@ -86,6 +86,9 @@ struct Compiler {
     func statement(_ stmt: Stmt) -> StmtCode {
         switch stmt {
         case .expression(let e):
+            if case .assign(.variable(let ref), .plain, let value, _) = e, let store = plainStore(ref, value) {
+                return store
+            }
             let code = expression(e)
             return { i throws(ScriptError) in
                 _ = try code(i)
@@ -141,6 +144,27 @@ struct Compiler {
                     throw error.located(loc, in: file)
                 }
             }
+        }
+    }
+
+    /// `x = value` as a statement, for a local or global `x`: the value goes straight into the
+    /// slot, with no copy kept as the assignment's own result (the hot loop statement).
+    private func plainStore(_ ref: VarRef, _ value: Expr) -> StmtCode? {
+        switch ref.binding {
+        case .local(let slot):
+            let code = expression(value)
+            return { i throws(ScriptError) in
+                i.fp[slot] = try code(i)
+                return .normal
+            }
+        case .global(let store, let index):
+            let code = expression(value)
+            return { i throws(ScriptError) in
+                store.slots[index] = try code(i)
+                return .normal
+            }
+        default:
+            return nil
         }
     }
 
@@ -318,7 +342,8 @@ struct Compiler {
     private func tryCatch(_ body: @escaping StmtCode, _ binding: Declaration?, _ handler: @escaping StmtCode) -> StmtCode {
         let bind: ((Interpreter, Value) -> Void)? = binding.map { assignLoopVariable($0) }
         return { i throws(ScriptError) in
-            let savedSP = i.sp, savedFP = i.fp, savedClosure = i.currentClosure, savedDepth = i.callDepth
+            let savedSP = i.sp, savedFP = i.fp, savedDepth = i.callDepth
+            unowned(unsafe) let savedClosure = i.currentClosure
             do throws(ScriptError) {
                 return try body(i)
             } catch {

@@ -31,7 +31,9 @@ extension Interpreter {
                 "stack overflow: more than \(Interpreter.maxCallDepth) nested calls (calling '\(fn.name)')")
         }
         let savedFP = fp
-        let savedClosure = currentClosure
+        // Unowned as `currentClosure` is: a strong local here would retain and release the
+        // caller's closure on every call.
+        unowned(unsafe) let savedClosure = currentClosure
         fp = newFP
         sp = newFP + fn.frameSize
         currentClosure = closure
