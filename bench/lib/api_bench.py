@@ -166,6 +166,7 @@ def main():
     for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
         base_env.pop(k, None)
     load = os.getloadavg()[0]
+    static_api.exit_on_sigterm()
 
     log("start-up CPU baseline: bbs -e 1")
     baseline = Timings()

@@ -16,8 +16,10 @@ connections a client opened.
 """
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -96,6 +98,11 @@ http {{
 """
 
 
+def exit_on_sigterm():
+    """SIGTERM raises SystemExit, so the `finally` that stops nginx runs (no orphaned server)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 class StaticServer:
     def __init__(self, out_dir, log):
         if shutil.which("nginx") is None and not os.path.exists("/usr/sbin/nginx"):
@@ -148,7 +155,7 @@ class StaticServer:
 if __name__ == "__main__":
     # Serve until interrupted, for profiling a client by hand:
     #   python3 bench/lib/static_api.py [OUT_DIR]   (prints the API base URL)
-    import sys
+    exit_on_sigterm()
     server = StaticServer(sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "out"), lambda m: print(m, file=sys.stderr))
     print(server.api, flush=True)
