@@ -29,6 +29,7 @@ Options:
   -h, --help    this text
 
 Environment:
+  BBS_BEFORE_BIN=PATH  api and workloads also run this earlier bbs, interleaved
   BBS_MOCK_BIN=PATH  use this bbs-mock for api and workloads instead of building
                 it (swift build -c release --product bbs-mock)
   BBS_BIN=PATH  use this bbs binary and skip the build (e.g. BBS_BIN=/bin/true

@@ -16,7 +16,9 @@ Servers:
 (c) peak RSS streaming 100,000 items (1,000 pages of 100) from the static server: bbs, and
     python requests for comparison.
 
-Usage: api_bench.py --bbs BBS --mock BBS_MOCK [--runs N] [--quick] [--out FILE]
+With --before OLD_BBS, an earlier bbs runs interleaved with the new one in every benchmark.
+
+Usage: api_bench.py --bbs BBS --mock BBS_MOCK [--before OLD_BBS] [--runs N] [--quick] [--out FILE]
 """
 import argparse
 import json
@@ -123,18 +125,16 @@ PY_PAGES = (
     "print(n)\n")
 
 
-def pages_benchmark(a, bbs, api, env, server=None):
+def pages_benchmark(a, bbses, api, env, server=None):
     """(a) on one server -> {impl: Timings}, {impl: (requests, connections)}."""
     curl_config = os.path.join(tempfile.mkdtemp(prefix="bbs-bench-curl-"), "urls")
     with open(curl_config, "w") as f:
         f.write(f'silent\nheader = "Authorization: Bearer {TOKEN}"\n')
         for p in range(1, 1001):
             f.write(f'url = "{api}/repositories/bench?pagelen=10&page={p}"\noutput = "/dev/null"\n')
-    impls = {
-        "bbs": lambda: run([bbs, "-e", PAGE_SCRIPT], env),
-        "python requests": lambda: run([PYTHON, "-c", PY_PAGES, api + "/repositories/bench?pagelen=10", TOKEN], env),
-        "curl (one process)": lambda: run(["curl", "--config", curl_config], env),
-    }
+    impls = {name: (lambda b=b: run([b, "-e", PAGE_SCRIPT], env)) for name, b in bbses.items()}
+    impls["python requests"] = lambda: run([PYTHON, "-c", PY_PAGES, api + "/repositories/bench?pagelen=10", TOKEN], env)
+    impls["curl (one process)"] = lambda: run(["curl", "--config", curl_config], env)
     connections = {}
     if server is not None:
         for name, thunk in impls.items():
@@ -150,6 +150,8 @@ def pages_benchmark(a, bbs, api, env, server=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bbs", default=os.environ.get("BBS_BIN"))
+    ap.add_argument("--before", default=os.environ.get("BBS_BEFORE_BIN"),
+                    help="an earlier bbs, run interleaved with --bbs in every benchmark (row 'bbs before')")
     ap.add_argument("--mock", default=os.environ.get("BBS_MOCK_BIN"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="smoke test: 1 run, not for comparison")
@@ -159,7 +161,9 @@ def main():
         sys.exit("api_bench: give --bbs and --mock (or BBS_BIN and BBS_MOCK_BIN)")
     if a.quick:
         a.runs = 1
-    bbs = os.path.abspath(a.bbs)
+    bbses = {"bbs": os.path.abspath(a.bbs)}
+    if a.before:
+        bbses["bbs before"] = os.path.abspath(a.before)
     out_dir = os.path.dirname(os.path.abspath(a.out))
     os.makedirs(out_dir, exist_ok=True)
     base_env = dict(os.environ, BITBUCKET_TOKEN=TOKEN, NO_PROXY="*")
@@ -169,18 +173,16 @@ def main():
     static_api.exit_on_sigterm()
 
     log("start-up CPU baseline: bbs -e 1")
-    baseline = Timings()
-    for _ in range(max(10, 2 * a.runs)):
-        baseline.add(run([bbs, "-e", "1"], base_env))
+    baseline = interleaved(max(10, 2 * a.runs), {n: (lambda b=b: run([b, "-e", "1"], base_env)) for n, b in bbses.items()})
 
     server = static_api.StaticServer(out_dir, log)
     try:
         env = dict(base_env, BBS_API_URL=server.api)
         log(f"(a) 1,000 pages from nginx ({server.api}), {a.runs} runs")
-        static_a, conns = pages_benchmark(a, bbs, server.api, env, server)
+        static_a, conns = pages_benchmark(a, bbses, server.api, env, server)
         log("(c) peak RSS streaming 100,000 items from nginx")
-        stream = {"bbs": run([bbs, "-e", STREAM_SCRIPT], env),
-                  "python requests": run([PYTHON, "-c", PY_PAGES, server.api + "/repositories/stream?pagelen=100", TOKEN], env)}
+        stream = {n: run([b, "-e", STREAM_SCRIPT], env) for n, b in bbses.items()}
+        stream["python requests"] = run([PYTHON, "-c", PY_PAGES, server.api + "/repositories/stream?pagelen=100", TOKEN], env)
     finally:
         server.stop()
 
@@ -190,26 +192,31 @@ def main():
         env = dict(base_env, BBS_API_URL=api)
         control(base, "seed", {"workspace": "bench", "repositories": 10000})
         log(f"(a) 1,000 pages from the release bbs-mock ({api}), {a.runs} runs")
-        mock_a, _ = pages_benchmark(a, bbs, api, env)
+        mock_a, _ = pages_benchmark(a, bbses, api, env)
 
         log("(b) 200 GETs delayed 20 ms: sequential vs parallel")
         control(base, "faults", {"route": "GET /2.0/repositories/acme/", "fault": "delay", "delay_ms": 20, "count": -1})
         fetch = 'let names = ["api", "web", "infra", "docs"]\nlet items = range(200).map(i => names[i % 4])\n'
         seq = fetch + 'print(len(items.map(s => api.get("/repositories/acme/${s}").slug)))'
         par = fetch + 'print(len(parallel(items, s => api.get("/repositories/acme/${s}").slug, {workers: 8})))'
-        fan = interleaved(a.runs, {"sequential": lambda: run([bbs, "-e", seq], env),
-                                   "parallel, 8 workers": lambda: run([bbs, "-e", par], env)})
+        fan_impls = {}
+        for n, b in bbses.items():
+            fan_impls[n + " sequential"] = lambda b=b: run([b, "-e", seq], env)
+            fan_impls[n + " parallel, 8 workers"] = lambda b=b: run([b, "-e", par], env)
+        fan = interleaved(a.runs, fan_impls)
     finally:
         mock.terminate()
         mock.wait()
 
-    startup_cpu = baseline.cpu_median
+    requests_version = subprocess.run([PYTHON, "-c", "import requests; print(requests.__version__)"],
+                                      capture_output=True, text=True).stdout.strip()
+    curl_version = subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split(" (")[0]
     lines = [
-        f"Machine: {os.cpu_count()} cores, load average {load:.1f} at start; bbs `{bbs}`; bbs-mock `{a.mock}`; "
-        f"{server.version}; Python {sys.version.split()[0]} (`{PYTHON}`), requests "
-        f"{subprocess.run([PYTHON, '-c', 'import requests; print(requests.__version__)'], capture_output=True, text=True).stdout.strip()}; "
-        f"{subprocess.run(['curl', '--version'], capture_output=True, text=True).stdout.split(chr(10))[0].split(' (')[0]}; "
-        f"{a.runs} timed runs each, interleaved" + (" — QUICK smoke run, not for comparison" if a.quick else ""),
+        f"Machine: {os.cpu_count()} cores, load average {load:.1f} at start; "
+        + "; ".join(f"{n} `{b}`" for n, b in bbses.items())
+        + f"; bbs-mock `{a.mock}`; {server.version}; Python {sys.version.split()[0]} (`{PYTHON}`), requests "
+        f"{requests_version}; {curl_version}; {a.runs} timed runs each after a warm-up, interleaved"
+        + (" — QUICK smoke run, not for comparison" if a.quick else ""),
         "",
         "| server | benchmark | impl | median ms | min ms | CPU ms (median) | ratio | output | connections |",
         "|---|---|---|---:|---:|---:|---:|---|---:|",
@@ -218,7 +225,7 @@ def main():
     def page_rows(server_name, res, connections):
         b = res["bbs"].median
         for impl, t in res.items():
-            ratio = "—" if impl == "bbs" else f"bbs ÷ {impl.split()[0]} {b / t.median:.2f}"
+            ratio = "—" if impl == "bbs" else f"bbs ÷ {impl.replace('bbs ', '').split()[0]} {b / t.median:.2f}"
             reqs, conn = connections.get(impl, (None, None))
             c = f"{conn} for {reqs} requests" if conn is not None else ""
             lines.append(f"| {server_name} | (a) 1,000 pages | {impl} | {t.median:.0f} | {min(t.wall):.0f} | "
@@ -226,42 +233,52 @@ def main():
 
     page_rows("nginx", static_a, conns)
     page_rows("bbs-mock", mock_a, {})
-    lines.append(f"| — | start-up | `bbs -e 1` | {baseline.median:.0f} | {min(baseline.wall):.0f} | "
-                 f"{startup_cpu:.1f} | — | | |")
-    seq_t, par_t = fan["sequential"], fan["parallel, 8 workers"]
-    lines.append(f"| bbs-mock | (b) 200 GETs, 20 ms each | bbs sequential | {seq_t.median:.0f} | {min(seq_t.wall):.0f} | "
-                 f"{seq_t.cpu_median:.0f} | — | {seq_t.output} | |")
-    lines.append(f"| bbs-mock | (b) 200 GETs, 20 ms each | bbs parallel, 8 workers | {par_t.median:.0f} | "
-                 f"{min(par_t.wall):.0f} | {par_t.cpu_median:.0f} | {seq_t.median / par_t.median:.1f}× faster | "
-                 f"{par_t.output} | |")
+    for n, t in baseline.items():
+        lines.append(f"| — | start-up | `{n} -e 1` | {t.median:.0f} | {min(t.wall):.0f} | {t.cpu_median:.1f} | — | | |")
+    speedups = {}
+    for n in bbses:
+        seq_t, par_t = fan[n + " sequential"], fan[n + " parallel, 8 workers"]
+        speedups[n] = seq_t.median / par_t.median
+        lines.append(f"| bbs-mock | (b) 200 GETs, 20 ms each | {n} sequential | {seq_t.median:.0f} | {min(seq_t.wall):.0f} | "
+                     f"{seq_t.cpu_median:.0f} | — | {seq_t.output} | |")
+        lines.append(f"| bbs-mock | (b) 200 GETs, 20 ms each | {n} parallel, 8 workers | {par_t.median:.0f} | "
+                     f"{min(par_t.wall):.0f} | {par_t.cpu_median:.0f} | {speedups[n]:.1f}× faster | {par_t.output} | |")
     for impl, (wall, cpu, rss, out) in stream.items():
         lines.append(f"| nginx | (c) stream 100,000 items | {impl} | {wall:.0f} | | {cpu:.0f} | "
                      f"peak RSS {rss / 1024:.1f} MiB | {out} | |")
 
-    s = static_a
-    per_request = (s["bbs"].cpu_median - startup_cpu) / 1000
     verdict = lambda ok: "met" if ok else "**not met**"  # noqa: E731
-    r_curl = s["bbs"].median / s["curl (one process)"].median
-    r_py = s["bbs"].median / s["python requests"].median
-    speedup = seq_t.median / par_t.median
-    rss_mib = stream["bbs"][2] / 1024
-    lines += [
-        "",
-        "| target (nginx unless said) | must be | measured | verdict |",
-        "|---|---:|---:|---|",
-        f"| (a) 1,000 pages: bbs ÷ curl, one keep-alive process | ≤ 1.10 | {r_curl:.2f} | {verdict(r_curl <= 1.1)} |",
-        f"| (a) 1,000 pages: bbs ÷ python requests | < 1.00 | {r_py:.2f} | {verdict(r_py < 1.0)} |",
-        f"| (a') bbs CPU per request (paginating bbs − `bbs -e 1`) / 1,000 | ≤ 0.20 ms | {per_request:.3f} ms | "
-        f"{verdict(per_request <= 0.2)} |",
-        f"| (b) bbs-mock: parallel 8 workers vs sequential | ≥ 7.0× | {speedup:.1f}× | {verdict(speedup >= 7)} |",
-        f"| (c) peak RSS streaming 100,000 items | ≤ 32 MiB | {rss_mib:.1f} MiB | {verdict(rss_mib <= 32)} |",
+    measured = {}
+    for n in bbses:
+        s = static_a
+        measured[n] = {
+            "curl": s[n].median / s["curl (one process)"].median,
+            "python": s[n].median / s["python requests"].median,
+            "cpu": (s[n].cpu_median - baseline[n].cpu_median) / 1000,
+            "fan": speedups[n],
+            "rss": stream[n][2] / 1024,
+        }
+    targets = [
+        ("curl", "(a) 1,000 pages: bbs ÷ curl, one keep-alive process", "≤ 1.10", lambda v: v <= 1.1, "{:.2f}"),
+        ("python", "(a) 1,000 pages: bbs ÷ python requests", "< 1.00", lambda v: v < 1.0, "{:.2f}"),
+        ("cpu", "(a') bbs CPU per request: (paginating bbs − `bbs -e 1`) / 1,000", "≤ 0.20 ms", lambda v: v <= 0.2,
+         "{:.3f} ms"),
+        ("fan", "(b) bbs-mock: parallel 8 workers vs sequential", "≥ 7.0×", lambda v: v >= 7, "{:.1f}×"),
+        ("rss", "(c) peak RSS streaming 100,000 items", "≤ 32 MiB", lambda v: v <= 32, "{:.1f} MiB"),
     ]
+    before = "bbs before" in bbses
+    lines += ["", "| target (nginx unless said) | must be | measured |" + (" before |" if before else "") + " verdict |",
+              "|---|---:|---:|" + ("---:|" if before else "") + "---|"]
+    for key, text, bound, ok, fmt in targets:
+        v = measured["bbs"][key]
+        was = f" {fmt.format(measured['bbs before'][key])} |" if before else ""
+        lines.append(f"| {text} | {bound} | {fmt.format(v)} |{was} {verdict(ok(v))} |")
     for res in (static_a, mock_a):
-        outs = {res["bbs"].output, res["python requests"].output}
+        outs = {res[n].output for n in list(bbses) + ["python requests"]}
         if outs != {"10000"}:
             lines.append(f"\n**Output check failed**: bbs and python printed {sorted(outs)}, expected 10000.")
-    if stream["bbs"][3] != "100000":
-        lines.append(f"\n**Output check failed**: the stream printed {stream['bbs'][3]}, expected 100000.")
+    if any(stream[n][3] != "100000" for n in bbses):
+        lines.append("\n**Output check failed**: a stream did not print 100000.")
     text = "\n".join(lines) + "\n"
     print(text)
     with open(a.out, "w", encoding="utf-8") as f:

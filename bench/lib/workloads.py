@@ -16,7 +16,9 @@ order rotated every round. Wall time is per process; CPU time is user+sys of the
 every child it waited for (curl, jq, git, ...), from wait4. Lines of code count non-blank lines
 that are not comments. The Markdown table is printed and written to bench/out/workloads.md.
 
-Usage: workloads.py --bbs BBS --mock BBS_MOCK [--runs N] [--quick] [--out FILE]
+With --before OLD_BBS, an earlier bbs runs the bbs scripts too, interleaved (row "bbs before").
+
+Usage: workloads.py --bbs BBS --mock BBS_MOCK [--before OLD_BBS] [--runs N] [--quick] [--out FILE]
 """
 import argparse
 import json
@@ -87,6 +89,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bbs", default=os.environ.get("BBS_BIN"))
     ap.add_argument("--mock", default=os.environ.get("BBS_MOCK_BIN"))
+    ap.add_argument("--before", default=os.environ.get("BBS_BEFORE_BIN"),
+                    help="an earlier bbs, run interleaved with --bbs (row 'bbs before')")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="smoke test: the warm-up and 1 timed run")
     ap.add_argument("--out", default=os.path.join(BENCH, "out", "workloads.md"))
@@ -121,6 +125,8 @@ def main():
                 "python": [PYTHON, os.path.join(WORKLOADS, name + ".py")],
                 "bash": ["bash", os.path.join(WORKLOADS, name + ".sh")],
             }
+            if a.before:
+                impls["bbs before"] = [os.path.abspath(a.before), os.path.join(WORKLOADS, name + ".bbs")]
             sizes[name] = {impl: lines_of_code(cmd[-1]) for impl, cmd in impls.items()}
             clones = os.path.join(scratch, "clones")
 
@@ -161,7 +167,8 @@ def main():
         subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip(),
     ])
     lines = [
-        f"Machine: {os.cpu_count()} cores, load average {load:.1f} at start; bbs `{bbs}`; bbs-mock `{mock_bin}` "
+        f"Machine: {os.cpu_count()} cores, load average {load:.1f} at start; bbs `{bbs}`; "
+        + (f"bbs before `{os.path.abspath(a.before)}`; " if a.before else "") + f"bbs-mock `{mock_bin}` "
         f"(fixture: 2,000 repositories); {versions}; {a.runs} timed runs each after a warm-up, interleaved"
         + (" — QUICK smoke run, not for comparison" if a.quick else ""),
         "",
