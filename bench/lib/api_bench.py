@@ -23,6 +23,7 @@ Usage: api_bench.py --bbs BBS --mock BBS_MOCK [--before OLD_BBS] [--runs N] [--q
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -143,7 +144,7 @@ def pages_benchmark(a, bbses, api, env, server=None):
             connections[name] = server.connections_since(mark)
     results = interleaved(a.runs, impls)
     results["curl (one process)"].output = "1000 pages"
-    os.remove(curl_config)
+    shutil.rmtree(os.path.dirname(curl_config))
     return results, connections
 
 
