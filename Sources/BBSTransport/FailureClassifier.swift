@@ -70,7 +70,7 @@ enum FailureClassifier {
                 kind: .network, phase: .permanent,
                 message: "TLS handshake with \(endpoint) failed (\(error)); if the server uses a private CA, pass it with --ca-file")
         }
-        if error is NIOTooManyBytesError {
+        if error is NIOTooManyBytesError || error is ResponseAccumulator.ResponseTooBigError {
             return ClassifiedFailure(kind: .network, phase: .permanent, message: "response from \(endpoint) is larger than the allowed maximum")
         }
         return ClassifiedFailure(kind: .network, phase: .mayHaveBeenSent, message: "request to \(endpoint)\(via) failed: \(error)")

@@ -250,26 +250,20 @@ extension Transport {
                     kind: .configuration, phase: .permanent,
                     message: "refusing to send a secret in clear text through the proxy \(proxy.host):\(proxy.port) to \(origin); use https"))
             }
-            var httpRequest = HTTPClientRequest(url: url)
-            httpRequest.method = HTTPMethod(rawValue: method)
-            httpRequest.headers = HTTPHeaders(headers.fields.map { ($0.name, $0.value) })
-            if let body {
-                httpRequest.body = .bytes(body)
-            } else if ["POST", "PUT", "PATCH"].contains(method) {
-                // Bitbucket answers 411 to a bodiless PUT without Content-Length (docs/internals.md "The transport").
-                httpRequest.body = .bytes([UInt8]())
-            }
+            let requestHeaders = HTTPHeaders(headers.fields.map { ($0.name, $0.value) })
+            // Bitbucket answers 411 to a bodiless PUT without Content-Length (docs/internals.md "The transport").
+            let requestBody = body ?? (["POST", "PUT", "PATCH"].contains(method) ? [] : nil)
 
             tracer.request(method: method, url: url, attempt: attempt, headers: headers)
             let started = DispatchTime.now().uptimeNanoseconds
             func elapsed() -> TimeInterval { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
             do {
                 let client = try clients.client(for: proxy)
-                let response = try await client.execute(httpRequest, deadline: .distantFuture)
+                let response = try await client.executeCollected(
+                    url: url, method: method, headers: requestHeaders, body: requestBody, maxBodyBytes: config.maxResponseBytes)
                 let status = Int(response.status.code)
                 let responseHeaders = APIHeaders(response.headers.map { ($0.name, $0.value) })
                 if Self.redirectStatuses.contains(status), let location = responseHeaders["location"] {
-                    _ = try await response.body.collect(upTo: config.maxResponseBytes)
                     tracer.response(status: status, method: method, url: url, elapsed: elapsed(), headers: responseHeaders)
                     hops += 1
                     guard hops <= config.maxRedirects else {
@@ -290,10 +284,9 @@ extension Transport {
                     url = next
                     continue
                 }
-                let bytes = try await response.body.collect(upTo: config.maxResponseBytes)
                 tracer.response(status: status, method: method, url: url, elapsed: elapsed(), headers: responseHeaders)
                 return .success(Exchanged(status: status, headers: responseHeaders,
-                                          body: Array(bytes.readableBytesView), url: url, method: method))
+                                          body: response.body.map { Array($0.readableBytesView) } ?? [], url: url, method: method))
             } catch {
                 var failure = FailureClassifier.classify(error, host: origin.host, port: origin.port, proxy: proxy)
                 // After a redirect the original request has already been answered, so even a

@@ -46,11 +46,12 @@ struct CheckTests {
         #expect(r.status == 2)
     }
 
-    /// Every stdlib module and example, and every golden that is meant to get past resolving,
-    /// passes check: the typo checks must raise no false alarm on valid code.
+    /// Every stdlib module, example and benchmark script (bench/programs, bench/workloads), and
+    /// every golden that is meant to get past resolving, passes check: the typo checks must raise
+    /// no false alarm on valid code, and a benchmark script left behind by a language change fails here.
     @Test func projectScriptsPassCheck() throws {
         var files: [String] = []
-        for folder in ["stdlib", "examples", "Tests/golden"] {
+        for folder in ["stdlib", "examples", "bench", "Tests/golden"] {
             let root = Self.packageRoot.appendingPathComponent(folder)
             guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
             for case let url as URL in walker where url.pathExtension == "bbs" {

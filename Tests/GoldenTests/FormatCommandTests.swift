@@ -50,7 +50,7 @@ struct FormatCommandTests {
 
     @Test func theRepositoryScriptsAreFormatted() throws {
         let root = Golden.root.deletingLastPathComponent().deletingLastPathComponent()
-        let r = try runBBS(["fmt", "--check", "stdlib", "examples"], cwd: root)
-        #expect(r.status == 0, "run `bbs fmt stdlib examples`: \(r.stdout)\(r.stderr)")
+        let r = try runBBS(["fmt", "--check", "stdlib", "examples", "bench"], cwd: root)
+        #expect(r.status == 0, "run `bbs fmt stdlib examples bench`: \(r.stdout)\(r.stderr)")
     }
 }
