@@ -275,16 +275,13 @@ extension Compiler {
                     return .int(r)
                 }
             }
-            if case .string(let tail) = rhs {
-                var current = cell.pointee
-                cell.pointee = .null
-                if case .string(var text) = current {
-                    current = .null
-                    text += tail
-                    cell.pointee = .string(text)
-                    return .null
-                }
-                cell.pointee = current
+            if case .string(let tail) = rhs, case .string = cell.pointee {
+                // Moved out, not copied: the slot's reference was the only one, so the
+                // append grows the buffer in place. Nothing between move and initialize throws.
+                guard case .string(var text) = cell.move() else { preconditionFailure("checked above") }
+                text += tail
+                cell.initialize(to: .string(text))
+                return .null
             }
             do throws(ScriptError) {
                 let v = try Operators.add(cell.pointee, rhs)
@@ -297,59 +294,6 @@ extension Compiler {
     }
 
     // MARK: Strings
-
-    private func template(_ pieces: [TemplatePiece]) -> Code {
-        let file = self.file
-        let parts: [TemplatePartCode] = pieces.map {
-            switch $0 {
-            case .text(let s): return TemplatePartCode(text: s, code: nil, expression: nil)
-            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e), expression: e)
-            }
-        }
-        return { i throws(ScriptError) in
-            var out = ""
-            // Text built from a secret stays a secret (Secret.swift); plain text takes the fast path.
-            var secret: SecretTextBuilder?
-            var nilPart: Expr?
-            var nilOffset = 0
-            for part in parts {
-                if let t = part.text {
-                    if secret != nil { secret!.append(t) } else { out += t }
-                } else if let code = part.code {
-                    let v = try code(i)
-                    if case .null = v, nilPart == nil {
-                        nilPart = part.expression
-                        nilOffset = out.utf8.count
-                    }
-                    if case .string(let s) = v, secret == nil {
-                        out += s
-                    } else if secret != nil {
-                        secret!.append(v)
-                    } else {
-                        // A collection holding a secret shows as text that is a secret too.
-                        let shown: Value
-                        switch v {
-                        case .list, .map, .object: shown = Printer.displayKeepingSecrets(v)
-                        default: shown = .string(Printer.display(v))
-                        }
-                        if case .string(let s) = shown {
-                            out += s
-                        } else {
-                            secret = SecretTextBuilder(out)
-                            secret!.append(shown)
-                        }
-                    }
-                }
-            }
-            // Only plain text is noted: where text holding a secret may go is the secret rules' call.
-            if let nilPart, secret == nil {
-                i.lastNilInterpolation = NilInterpolation(
-                    text: out, nilOffset: nilOffset, expression: Compiler.describeExpression(nilPart),
-                    location: nilPart.location, file: file)
-            }
-            return secret?.value ?? .string(out)
-        }
-    }
 
     /// Source-like text for a short expression (`ws`, `r.slug`, `args[0]`, `f(...)`), for
     /// messages that name what was nil.

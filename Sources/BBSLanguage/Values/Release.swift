@@ -27,22 +27,43 @@ enum ValueRelease {
         }
     }
 
+    @inline(__always)
+    static func holdsContainer(_ entries: [OrderedMap.Entry]) -> Bool {
+        for e in entries {
+            switch e.value {
+            case .list, .map: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
     static func dismantle(_ entries: inout OrderedMap) {
-        var values = entries.values
-        entries = OrderedMap()
-        dismantle(&values)
+        var pending: [Value] = []
+        for e in entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
+        while let last = pending.popLast() {
+            takeChildren(last, into: &pending)
+        }
+    }
+
+    /// Only lists and maps can hold a tree: everything else is released as it is.
+    @inline(__always)
+    private static func isContainer(_ v: Value) -> Bool {
+        switch v {
+        case .list, .map: return true
+        default: return false
+        }
     }
 
     private static func takeChildren(_ value: consuming Value, into pending: inout [Value]) {
         switch consume value {
         case .list(var list):
             guard isKnownUniquelyReferenced(&list), !list.items.isEmpty else { return }
-            pending.append(contentsOf: list.items)
+            for v in list.items where isContainer(v) { pending.append(v) }
             list.items.removeAll()
         case .map(var map):
             guard isKnownUniquelyReferenced(&map), !map.entries.isEmpty else { return }
-            pending.append(contentsOf: map.entries.values)
-            map.entries = OrderedMap()
+            for e in map.entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
         default:
             return
         }
