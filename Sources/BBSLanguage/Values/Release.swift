@@ -22,8 +22,10 @@ enum ValueRelease {
     static func dismantle(_ items: inout [Value]) {
         var pending: [Value] = []
         swap(&pending, &items)
-        while let last = pending.popLast() {
-            takeChildren(last, into: &pending)
+        // The popped value goes straight into `takeChildren` (no binding keeps a second
+        // reference), so a container held only here is seen as uniquely owned.
+        while !pending.isEmpty {
+            takeChildren(pending.removeLast(), into: &pending)
         }
     }
 
@@ -41,8 +43,10 @@ enum ValueRelease {
     static func dismantle(_ entries: inout OrderedMap) {
         var pending: [Value] = []
         for e in entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
-        while let last = pending.popLast() {
-            takeChildren(last, into: &pending)
+        // The popped value goes straight into `takeChildren` (no binding keeps a second
+        // reference), so a container held only here is seen as uniquely owned.
+        while !pending.isEmpty {
+            takeChildren(pending.removeLast(), into: &pending)
         }
     }
 
@@ -59,7 +63,7 @@ enum ValueRelease {
         switch consume value {
         case .list(var list):
             guard isKnownUniquelyReferenced(&list), !list.items.isEmpty else { return }
-            for v in list.items where isContainer(v) { pending.append(v) }
+            pending.append(contentsOf: list.items)
             list.items.removeAll()
         case .map(var map):
             guard isKnownUniquelyReferenced(&map), !map.entries.isEmpty else { return }
