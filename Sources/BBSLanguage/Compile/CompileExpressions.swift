@@ -276,8 +276,9 @@ extension Compiler {
                 }
             }
             if case .string(let tail) = rhs, case .string = cell.pointee {
-                // Moved out, not copied: the slot's reference was the only one, so the
-                // append grows the buffer in place. Nothing between move and initialize throws.
+                // Moved out, not copied: unless the text is also held elsewhere (then `+=`
+                // copies it, as a value must), the append grows its buffer in place.
+                // Nothing between move and initialize throws.
                 guard case .string(var text) = cell.move() else { preconditionFailure("checked above") }
                 text += tail
                 cell.initialize(to: .string(text))

@@ -3,10 +3,11 @@
 // Templates with one or two interpolations (nearly all of them) get closures of their own
 // shape, so running one copies no part list. When every interpolated value is a string, an
 // int or a bool, the text is measured first and written once into a String of exactly that
-// size (a small string, with no allocation, up to 15 bytes). Anything else (nil, which is
-// noted for API paths; secrets, whose text must stay secret; collections; floats; host
-// objects) goes the general way, with the values already computed: each expression runs
-// exactly once, left to right, whichever way the text is then assembled.
+// size (a small string, with no allocation, up to 15 bytes), whatever the number of pieces.
+// Anything else (nil, which is noted for API paths; secrets, whose text must stay secret;
+// collections; floats; host objects) goes the general way, with the values already
+// computed: each expression runs exactly once, left to right, however the text is then
+// assembled.
 
 extension Compiler {
     func template(_ pieces: [TemplatePiece]) -> Code {
@@ -46,10 +47,12 @@ extension Compiler {
                 return general.assemble([v1, v2], i)
             }
         default:
+            let runs = texts.map(TemplateText.init)
             return { i throws(ScriptError) in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
                 for c in codes { values.append(try c(i)) }
+                if let s = TemplateText.plain(runs, values) { return .string(s) }
                 return general.assemble(values, i)
             }
         }
@@ -87,6 +90,26 @@ struct TemplateText {
             at += copy(t1.bytes, to: p + at)
             at += write(v2, n2, to: p + at)
             at += copy(t2.bytes, to: p + at)
+            return at
+        }
+    }
+
+    /// `runs[0] values[0] runs[1] ... runs[n]` as one exactly sized string, or nil when a value
+    /// does not print as plain text.
+    static func plain(_ runs: [TemplateText], _ values: [Value]) -> String? {
+        var total = 0
+        for r in runs { total += r.bytes.count }
+        for v in values {
+            guard let n = plainLength(v) else { return nil }
+            total += n
+        }
+        return String(unsafeUninitializedCapacity: total) { buf in
+            let p = buf.baseAddress!
+            var at = copy(runs[0].bytes, to: p)
+            for k in values.indices {
+                at += write(values[k], plainLength(values[k])!, to: p + at)
+                at += copy(runs[k + 1].bytes, to: p + at)
+            }
             return at
         }
     }
