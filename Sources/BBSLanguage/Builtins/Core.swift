@@ -18,7 +18,7 @@ enum CoreBuiltins {
         }
         interp.defineBuiltin("len", arity: 1...1) { args, _ throws(ScriptError) in
             switch args[0] {
-            case .string(let s): return .int(s.count)
+            case .string(let s): return .int(TextLength.characters(s))
             case .list(let l): return .int(l.items.count)
             case .map(let m): return .int(m.entries.count)
             default: throw ScriptError.type("len: expected a string, list or map, not \(args[0].typeName)")

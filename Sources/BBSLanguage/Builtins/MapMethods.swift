@@ -17,7 +17,7 @@ enum MapMethods {
             .list(ListRef(m.entries.values))
         }
         t.define("items", 0...0) { m, _, _ throws(ScriptError) in
-            .list(ListRef(m.entries.pairs.map { .list(ListRef([.string($0), $1])) }))
+            .list(ListRef(m.entries.elements.map { .list(ListRef([.string($0.key), $0.value])) }))
         }
         t.alias("entries", for: "items")
         t.define("has", 1...1) { m, args, _ throws(ScriptError) in

@@ -23,10 +23,10 @@ extension Compiler {
             if let keys = Compiler.distinctConstantKeys(entries) {
                 let valueCodes = entries.map { ExprCode(run: expression($0.value)) }
                 return { i throws(ScriptError) in
-                    var values: [Value] = []
-                    values.reserveCapacity(valueCodes.count)
-                    for c in valueCodes { values.append(try c.run(i)) }
-                    return .map(MapRef(OrderedMap(distinctKeys: keys, values)))
+                    var entries: [OrderedMap.Entry] = []
+                    entries.reserveCapacity(valueCodes.count)
+                    for (key, c) in zip(keys, valueCodes) { entries.append(OrderedMap.Entry(key: key, value: try c.run(i))) }
+                    return .map(MapRef(OrderedMap(distinctEntries: entries)))
                 }
             }
             let codes = entries.map { MapEntryCode(key: expression($0.key), value: expression($0.value), loc: $0.key.location) }
@@ -286,16 +286,14 @@ extension Compiler {
                     return .int(r)
                 }
             }
-            if case .string(let tail) = rhs {
-                var current = cell.pointee
-                cell.pointee = .null
-                if case .string(var text) = current {
-                    current = .null
-                    text += tail
-                    cell.pointee = .string(text)
-                    return .null
-                }
-                cell.pointee = current
+            if case .string(let tail) = rhs, case .string = cell.pointee {
+                // Moved out, not copied: unless the text is also held elsewhere (then `+=`
+                // copies it, as a value must), the append grows its buffer in place.
+                // Nothing between move and initialize throws.
+                guard case .string(var text) = cell.move() else { preconditionFailure("checked above") }
+                text += tail
+                cell.initialize(to: .string(text))
+                return .null
             }
             do throws(ScriptError) {
                 let v = try Operators.add(cell.pointee, rhs)
@@ -308,59 +306,6 @@ extension Compiler {
     }
 
     // MARK: Strings
-
-    private func template(_ pieces: [TemplatePiece]) -> Code {
-        let file = self.file
-        let parts: [TemplatePartCode] = pieces.map {
-            switch $0 {
-            case .text(let s): return TemplatePartCode(text: s, code: nil, expression: nil)
-            case .expr(let e): return TemplatePartCode(text: nil, code: expression(e), expression: e)
-            }
-        }
-        return { i throws(ScriptError) in
-            var out = ""
-            // Text built from a secret stays a secret (Secret.swift); plain text takes the fast path.
-            var secret: SecretTextBuilder?
-            var nilPart: Expr?
-            var nilOffset = 0
-            for part in parts {
-                if let t = part.text {
-                    if secret != nil { secret!.append(t) } else { out += t }
-                } else if let code = part.code {
-                    let v = try code(i)
-                    if case .null = v, nilPart == nil {
-                        nilPart = part.expression
-                        nilOffset = out.utf8.count
-                    }
-                    if case .string(let s) = v, secret == nil {
-                        out += s
-                    } else if secret != nil {
-                        try secret!.append(v)
-                    } else {
-                        // A collection holding a secret shows as text that is a secret too.
-                        let shown: Value
-                        switch v {
-                        case .list, .map, .object: shown = try Printer.displayKeepingSecrets(v, for: "string interpolation")
-                        default: shown = .string(Printer.display(v))
-                        }
-                        if case .string(let s) = shown {
-                            out += s
-                        } else {
-                            secret = SecretTextBuilder(out)
-                            try secret!.append(shown)
-                        }
-                    }
-                }
-            }
-            // Only plain text is noted: where text holding a secret may go is the secret rules' call.
-            if let nilPart, secret == nil {
-                i.lastNilInterpolation = NilInterpolation(
-                    text: out, nilOffset: nilOffset, expression: Compiler.describeExpression(nilPart),
-                    location: nilPart.location, file: file)
-            }
-            return secret?.value ?? .string(out)
-        }
-    }
 
     /// Source-like text for a short expression (`ws`, `r.slug`, `args[0]`, `f(...)`), for
     /// messages that name what was nil.

@@ -210,12 +210,22 @@ private struct JSONParser {
 
     mutating func close() {
         let frame = frames.removeLast()
-        let items = values.popArray(from: frame.valueBase)
         if frame.isObject {
-            let names = keys.popArray(from: frame.keyBase)
-            values.push(.map(MapRef(OrderedMap(adopting: names, items))))
+            // Keys and values move pairwise into the map's one entries array.
+            let n = values.count - frame.valueBase
+            var entries: [OrderedMap.Entry] = []
+            if n > 0 {
+                entries = [OrderedMap.Entry](unsafeUninitializedCapacity: n) { buf, initialized in
+                    let names = keys.moveOut(from: frame.keyBase), items = values.moveOut(from: frame.valueBase)
+                    for j in 0..<n {
+                        (buf.baseAddress! + j).initialize(to: OrderedMap.Entry(key: (names + j).move(), value: (items + j).move()))
+                    }
+                    initialized = n
+                }
+            }
+            values.push(.map(MapRef(OrderedMap(adopting: entries))))
         } else {
-            values.push(.list(ListRef(items)))
+            values.push(.list(ListRef(values.popArray(from: frame.valueBase))))
         }
     }
 
@@ -546,6 +556,13 @@ final class ScratchStack<Element> {
             buf.baseAddress!.moveInitialize(from: base + first, count: n)
             initialized = n
         }
+    }
+
+    /// The elements from `first` up, left for the caller to move out (all of them, at once):
+    /// the stack forgets them.
+    func moveOut(from first: Int) -> UnsafeMutablePointer<Element> {
+        count = first
+        return base + first
     }
 
     private func grow() {

@@ -183,9 +183,12 @@ struct NestedWriter<Style: WriterStyle> {
     private enum Kind { case list, map, substitute }
     private struct Frame {
         let kind: Kind
-        let keys: [String]
-        let values: [Value]
+        /// A list's items, or a substitute's one value.
+        let items: [Value]
+        /// A map's entries.
+        let entries: [OrderedMap.Entry]
         var next = 0
+        var count: Int { kind == .map ? entries.count : items.count }
     }
 
     /// Below this, text is written with no more than a comparison per step.
@@ -237,7 +240,7 @@ struct NestedWriter<Style: WriterStyle> {
             guard let top = frames.indices.last else { return out.count <= limit }
             let i = frames[top].next
             let kind = frames[top].kind
-            guard i < frames[top].values.count else {
+            guard i < frames[top].count else {
                 end(kind)
                 continue
             }
@@ -246,11 +249,13 @@ struct NestedWriter<Style: WriterStyle> {
                 if i > 0 { out.ascii(style.itemSeparator) }
                 newline(depth)
                 if kind == .map {
-                    out.quoted(frames[top].keys[i])
+                    out.quoted(frames[top].entries[i].key)
                     out.ascii(style.keySeparator)
+                    pending = frames[top].entries[i].value
+                    continue
                 }
             }
-            pending = frames[top].values[i]
+            pending = frames[top].items[i]
         }
     }
 
@@ -261,13 +266,13 @@ struct NestedWriter<Style: WriterStyle> {
             if items.isEmpty { return out.ascii("[]") }
             guard try enter(ObjectIdentifier(l), isMap: false) else { return }
             out.byte(UInt8(ascii: "["))
-            frames.append(Frame(kind: .list, keys: [], values: items))
+            frames.append(Frame(kind: .list, items: items, entries: []))
         case .map(let m):
             let entries = m.entries
             if entries.isEmpty { return out.ascii("{}") }
             guard try enter(ObjectIdentifier(m), isMap: true) else { return }
             out.byte(UInt8(ascii: "{"))
-            frames.append(Frame(kind: .map, keys: entries.keys, values: entries.values))
+            frames.append(Frame(kind: .map, items: [], entries: entries.elements))
         case .object(let o):
             guard let replacement = try style.substitute(o) else { return try style.scalar(v, out) }
             // On the path too: a host whose JSON form contains the host is a cycle, even
@@ -276,7 +281,7 @@ struct NestedWriter<Style: WriterStyle> {
             guard !tooDeep, path.enter(ObjectIdentifier(o)) else {
                 return try style.cannotEnter(isMap: false, tooDeep: tooDeep, out)
             }
-            frames.append(Frame(kind: .substitute, keys: [], values: [replacement]))
+            frames.append(Frame(kind: .substitute, items: [replacement], entries: []))
         case .string(let s) where s.utf8.count > limit - out.count:
             // One long string alone passes the limit: not copied, or only the start that shows.
             // A few bytes more than fit, so a character cut at the end of that start (which

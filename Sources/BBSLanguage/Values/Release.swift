@@ -22,15 +22,41 @@ enum ValueRelease {
     static func dismantle(_ items: inout [Value]) {
         var pending: [Value] = []
         swap(&pending, &items)
-        while let last = pending.popLast() {
-            takeChildren(last, into: &pending)
+        // The popped value goes straight into `takeChildren` (no binding keeps a second
+        // reference), so a container held only here is seen as uniquely owned.
+        while !pending.isEmpty {
+            takeChildren(pending.removeLast(), into: &pending)
         }
     }
 
+    @inline(__always)
+    static func holdsContainer(_ entries: [OrderedMap.Entry]) -> Bool {
+        for e in entries {
+            switch e.value {
+            case .list, .map: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
     static func dismantle(_ entries: inout OrderedMap) {
-        var values = entries.values
-        entries = OrderedMap()
-        dismantle(&values)
+        var pending: [Value] = []
+        for e in entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
+        // The popped value goes straight into `takeChildren` (no binding keeps a second
+        // reference), so a container held only here is seen as uniquely owned.
+        while !pending.isEmpty {
+            takeChildren(pending.removeLast(), into: &pending)
+        }
+    }
+
+    /// Only lists and maps can hold a tree: everything else is released as it is.
+    @inline(__always)
+    private static func isContainer(_ v: Value) -> Bool {
+        switch v {
+        case .list, .map: return true
+        default: return false
+        }
     }
 
     private static func takeChildren(_ value: consuming Value, into pending: inout [Value]) {
@@ -41,8 +67,7 @@ enum ValueRelease {
             list.items.removeAll()
         case .map(var map):
             guard isKnownUniquelyReferenced(&map), !map.entries.isEmpty else { return }
-            pending.append(contentsOf: map.entries.values)
-            map.entries = OrderedMap()
+            for e in map.entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
         default:
             return
         }

@@ -52,7 +52,7 @@ public final class ListRef {
 public final class MapRef {
     public var entries: OrderedMap
     public init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }
-    deinit { if ValueRelease.holdsContainer(entries.values) { ValueRelease.dismantle(&entries) } }
+    deinit { if ValueRelease.holdsContainer(entries.elements) { ValueRelease.dismantle(&entries) } }
     public convenience init(_ pairs: KeyValuePairs<String, Value>) {
         var m = OrderedMap()
         for (k, v) in pairs { m[k] = v }
