@@ -177,7 +177,7 @@ protocol WriterStyle {
 /// far more text than that; writing it up to the limit would still take long, so each time
 /// the text doubles from `estimateAfter` bytes, `LeastRenderedSize` tries to bound the whole
 /// text from below (one visit per distinct part) and writing stops at once when that bound
-/// is over the limit. Each try may visit a sixteenth as many values as bytes written so far:
+/// is over the limit. Each try may visit a 64th as many values as bytes written so far:
 /// enough for a value that shares its parts, and a small cost on a large value that does not.
 struct NestedWriter<Style: WriterStyle> {
     private enum Kind { case list, map, substitute }
@@ -192,7 +192,7 @@ struct NestedWriter<Style: WriterStyle> {
     }
 
     /// Below this, text is written with no more than a comparison per step.
-    static var estimateAfter: Int { 1 << 14 }
+    static var estimateAfter: Int { 1 << 20 }
 
     let style: Style
     let out: ByteWriter
@@ -297,7 +297,7 @@ struct NestedWriter<Style: WriterStyle> {
 
     private mutating func withinLimit(_ root: Value) -> Bool {
         if out.count > limit { return false }
-        let least = LeastRenderedSize.of(root, style, visits: out.count / 16)
+        let least = LeastRenderedSize.of(root, style, visits: out.count / 64)
         if least.bytes > limit { return false }
         checkpoint = least.partial ? min(limit, 2 * out.count) : limit
         return true
