@@ -192,7 +192,7 @@ struct NestedWriter<Style: WriterStyle> {
     }
 
     /// Below this, text is written with no more than a comparison per step.
-    static var estimateAfter: Int { 1 << 20 }
+    static var estimateAfter: Int { 1 << 15 }
 
     let style: Style
     let out: ByteWriter
