@@ -64,6 +64,8 @@ enum RepoLocator {
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        // Foundation never closes a Pipe's read end, not even when the Pipe is freed.
+        try? out.fileHandleForReading.close()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

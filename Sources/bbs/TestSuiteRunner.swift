@@ -175,6 +175,9 @@ final class Captured: @unchecked Sendable {
         let handle = pipe.fileHandleForReading
         Thread.detachNewThread { [self] in
             data = handle.readDataToEndOfFile()
+            // Foundation never closes a Pipe's read end, not even when the Pipe is freed:
+            // a suite of many files would run out of descriptors.
+            try? handle.close()
             done.signal()
         }
     }
@@ -227,7 +230,7 @@ final class MockProcess {
             throw Failure(message: why.isEmpty ? "it printed '\(first)'" : why)
         }
         // Whatever else it prints is not ours to read, but must not fill the pipe.
-        Thread.detachNewThread { _ = reader.readDataToEndOfFile() }
+        Thread.detachNewThread { _ = reader.readDataToEndOfFile(); try? reader.close() }
         return MockProcess(process: process, url: String(first.dropFirst("listening on ".count)), errors: errors)
     }
 

@@ -1,3 +1,4 @@
+import BBSTestSupport
 import Foundation
 import XCTest
 
@@ -33,7 +34,7 @@ final class ConformanceTests: XCTestCase {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: output.fileHandleForReading.readAllAndClose(), as: UTF8.self)
         process.waitUntilExit()
         if let skip = text.split(separator: "\n").first(where: { $0.hasPrefix("SKIP:") }) {
             throw XCTSkip(String(skip))

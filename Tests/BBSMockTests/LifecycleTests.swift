@@ -1,3 +1,4 @@
+import BBSTestSupport
 import Foundation
 import XCTest
 
@@ -20,10 +21,10 @@ final class LifecycleTests: XCTestCase {
         process.arguments = ["--token", "t:repo"]
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = Pipe()
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         XCTAssertNotEqual(process.terminationStatus, 0)
-        XCTAssertTrue(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("unknown scope 'repo'"))
+        XCTAssertTrue(String(decoding: errors.fileHandleForReading.readAllAndClose(), as: UTF8.self).contains("unknown scope 'repo'"))
     }
 }

@@ -50,6 +50,9 @@ final class MockProcess {
             process.terminate()
             process.waitUntilExit()
         }
+        // Foundation never closes a Pipe's read end by itself.
+        try? stdout.fileHandleForReading.close()
+        try? stderr.fileHandleForReading.close()
     }
 
     /// Reads byte by byte so nothing after the first line is consumed; gives up after `timeout` seconds.

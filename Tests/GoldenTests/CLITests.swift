@@ -2,6 +2,7 @@
 // (how the script is given, `check`, `--help`, `--version`, usage errors, shebang use).
 // Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 syntax or resolve error.
 
+import BBSTestSupport
 import Foundation
 import Testing
 
@@ -224,9 +225,9 @@ struct CLITests {
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = Pipe()
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readAllAndClose()
         process.waitUntilExit()
         #expect(String(decoding: data, as: UTF8.self) == "shebang ok [\"one\", \"--flag\"]\n")
         #expect(process.terminationStatus == 2)

@@ -109,8 +109,8 @@ func runBBS(_ arguments: [String], env: [String: String] = [:], stdin: String = 
     final class Drained: @unchecked Sendable { var data = Data() }
     let outData = Drained(), errData = Drained()
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
-    DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readAllAndClose() }
+    DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readAllAndClose() }
     group.wait()
     done.wait()
     return RunResult(status: process.terminationStatus,

@@ -52,7 +52,7 @@ final class MockServer {
         }
         base = String(line.dropFirst("listening on ".count))
         // Keep draining its standard output so the mock can never block on a full pipe.
-        DispatchQueue.global().async { _ = handle.readDataToEndOfFile() }
+        DispatchQueue.global().async { _ = handle.readAllAndClose() }
     }
 
     /// The variables that point a bbs script at this mock.

@@ -1,5 +1,6 @@
 // Ctrl-C: a running script stops cleanly with exit status 130.
 
+import BBSTestSupport
 import Foundation
 import Testing
 
@@ -30,7 +31,7 @@ struct SignalTests {
         }
         #expect(finished, "bbs did not stop after SIGINT")
         #expect(process.terminationStatus == 130)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readAllAndClose(), as: UTF8.self)
         #expect(stderr.contains("interrupted"))
     }
 }

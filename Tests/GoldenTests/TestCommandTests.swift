@@ -3,6 +3,7 @@
 // --jobs, fixtures, the request log, file-level errors, a missing bbs-mock, the ported
 // examples, docs/testing.md's examples, and the JUnit XML checked against Tests/junit/junit.xsd.
 
+import BBSTestSupport
 import Foundation
 import Testing
 
@@ -44,7 +45,7 @@ enum JUnitSchema {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let output = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(decoding: err.fileHandleForReading.readAllAndClose(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus == 0, output)
     }
@@ -255,7 +256,7 @@ struct TestCommandTests {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readAllAndClose(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 2)
         #expect(stderr.contains("bbs test: cannot find bbs-mock next to \(copy) or on PATH"), "\(stderr)")

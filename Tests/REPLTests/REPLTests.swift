@@ -26,7 +26,7 @@ final class REPLTests: XCTestCase {
         process.standardOutput = out
         process.standardError = out
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readAllAndClose()
         process.waitUntilExit()
         let transcript = String(decoding: data, as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0, "REPL scenario '\(scenario)' failed:\n\(transcript)",

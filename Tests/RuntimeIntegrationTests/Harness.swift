@@ -51,6 +51,8 @@ final class Mock {
             process.terminate()
             process.waitUntilExit()
         }
+        // Foundation never closes a Pipe's read end by itself.
+        try? stdout.fileHandleForReading.close()
     }
 
     /// A control request; returns the body.
