@@ -44,12 +44,15 @@ final class TemporaryDirectory {
 final class ListeningProcess {
     let port: Int
     private let process: Process
+    /// Closed in `stop`: Foundation never closes a Pipe's read end.
+    private let output: FileHandle
 
     init(executable: String, arguments: [String], stderrPath: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let stdout = Pipe()
+        output = stdout.fileHandleForReading
         process.standardOutput = stdout
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
@@ -68,9 +71,11 @@ final class ListeningProcess {
     /// SIGKILL, not `terminate()`: a child started from a Swift concurrency thread inherits that
     /// thread's blocked signals, SIGTERM included, so it would never see a polite request to exit.
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? output.close()
     }
 
     deinit { stop() }

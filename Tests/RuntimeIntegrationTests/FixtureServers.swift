@@ -7,12 +7,19 @@ import XCTest
 
 final class FixtureServers {
     private var processes: [Process] = []
+    /// The read ends of the children's stdout: Foundation never closes a Pipe's read end.
+    private var readers: [FileHandle] = []
 
     deinit { stopAll() }
 
     func stopAll() {
-        for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        for p in processes where p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
         processes.removeAll()
+        for reader in readers { try? reader.close() }
+        readers.removeAll()
     }
 
     private static func fixture(_ name: String) throws -> String {
@@ -38,6 +45,7 @@ final class FixtureServers {
         p.standardError = FileHandle.nullDevice
         try p.run()
         processes.append(p)
+        readers.append(out.fileHandleForReading)
         var bytes: [UInt8] = []
         while true {
             let chunk = out.fileHandleForReading.readData(ofLength: 1)

@@ -17,7 +17,8 @@ final class NetworkOptionTests: RuntimeTestCase {
         return dir
     }
 
-    /// Starts `executable` and returns it with the first line it prints.
+    /// Starts `executable` and returns it with the first line it prints; `stop` ends it and closes
+    /// the read end of its stdout (Foundation never does).
     private func start(_ executable: String, _ arguments: [String]) throws -> (Process, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -26,6 +27,7 @@ final class NetworkOptionTests: RuntimeTestCase {
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
+        openReaders[p.processIdentifier] = out.fileHandleForReading
         var bytes: [UInt8] = []
         while true {
             let chunk = out.fileHandleForReading.readData(ofLength: 1)
@@ -33,6 +35,14 @@ final class NetworkOptionTests: RuntimeTestCase {
             bytes.append(b)
         }
         return (p, String(decoding: bytes, as: UTF8.self))
+    }
+
+    private var openReaders: [Int32: FileHandle] = [:]
+
+    private func stop(_ process: Process) {
+        process.terminate()
+        process.waitUntilExit()
+        try? openReaders.removeValue(forKey: process.processIdentifier)?.close()
     }
 
     func testCAFileOptionAndVariable() throws {
@@ -70,7 +80,7 @@ final class NetworkOptionTests: RuntimeTestCase {
         """
         try server.write(toFile: dir + "/server.py", atomically: true, encoding: .utf8)
         let (process, port) = try start(python, [dir + "/server.py", dir + "/server.pem", dir + "/server.key"])
-        defer { process.terminate(); process.waitUntilExit() }
+        defer { stop(process) }
         let api = "https://127.0.0.1:\(port)/2.0"
         let script = "let r = api.get(\"/user\")\nprint(r.secure, r.auth)"
 

@@ -19,6 +19,8 @@ final class PipelinesCheckoutTests: RuntimeTestCase {
 
     private var work: String!
     private var proxy: Process?
+    /// The read end of the proxy's stdout, closed in tearDown: Foundation never closes it.
+    private var proxyOutput: FileHandle?
     private var proxyURL: String!
     private var proxyLog: String!
 
@@ -40,6 +42,7 @@ final class PipelinesCheckoutTests: RuntimeTestCase {
             proxy.terminate()
             proxy.waitUntilExit()
         }
+        try? proxyOutput?.close()
         if let work { try? FileManager.default.removeItem(atPath: work) }
         super.tearDown()
     }
@@ -59,6 +62,7 @@ final class PipelinesCheckoutTests: RuntimeTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         proxy = process
+        proxyOutput = out.fileHandleForReading
         // One byte at a time up to the newline: the proxy keeps its stdout open.
         var bytes: [UInt8] = []
         while let byte = out.fileHandleForReading.readData(ofLength: 1).first, byte != UInt8(ascii: "\n") {
