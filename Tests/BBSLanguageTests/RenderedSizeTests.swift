@@ -87,4 +87,33 @@ final class RenderedSizeTests: XCTestCase {
         XCTAssertTrue(quoted.hasSuffix(Printer.clipMarker))
         XCTAssertEqual(quoted.utf8.count, Printer.messageBytes + Printer.clipMarker.utf8.count)
     }
+
+    func testQuotedLengthIsTheLengthOfTheQuotedText() {
+        var generator = Generator(state: 7)
+        let pieces = ["a", "é", "😀", "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1F}", "\u{7F}", "/", "abcdefgh"]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 64, 300] {
+            for _ in 0..<20 {
+                let s = (0..<length).map { _ in pieces[generator.next(pieces.count)] }.joined()
+                let out = ByteWriter()
+                out.quoted(s)
+                XCTAssertEqual(ByteWriter.quotedLength(s), out.count, "for \(s.debugDescription)")
+            }
+        }
+    }
+
+    func testAStringWhoseEscapesPassTheLimitIsNotWritten() throws {
+        // Under the limit as they are, over it once each quote is escaped.
+        let long = String(repeating: "\"", count: NestedWriter<PrintStyle>.measureStringsOver + 1)
+        var measuring = NestedWriter(PrintStyle(), limit: 2 * NestedWriter<PrintStyle>.measureStringsOver)
+        XCTAssertFalse(measuring.write(.list(ListRef([.string(long)]))))
+        XCTAssertLessThan(measuring.out.count, 16, "the string should be measured, not written")
+        var json = NestedWriter(JSONStyle(indent: 0), limit: 2 * NestedWriter<JSONStyle>.measureStringsOver)
+        XCTAssertFalse(try json.write(.list(ListRef([.string(long)]))))
+        XCTAssertLessThan(json.out.count, 16)
+        // Without escapes, the same length fits and is written whole.
+        let plain = String(repeating: "a", count: NestedWriter<PrintStyle>.measureStringsOver + 1)
+        var fits = NestedWriter(PrintStyle(), limit: 2 * NestedWriter<PrintStyle>.measureStringsOver)
+        XCTAssertTrue(fits.write(.list(ListRef([.string(plain)]))))
+        XCTAssertEqual(fits.out.count, plain.utf8.count + 4)
+    }
 }

@@ -54,6 +54,13 @@ public enum Printer {
         }
     }
 
+    /// Refuses text of `bytes` bytes, before it is built, when it would pass the limit:
+    /// doubling a string in a loop reaches any size quickly.
+    @inline(__always)
+    static func checkTextBytes(_ bytes: Int, _ callee: String) throws(ScriptError) {
+        if bytes > maxTextBytes { throw tooLarge(callee) }
+    }
+
     static func tooLarge(_ callee: String) -> ScriptError {
         ScriptError.value("\(callee): the text would be larger than \(maxTextBytes >> 20) MiB")
     }
@@ -193,6 +200,10 @@ struct NestedWriter<Style: WriterStyle> {
 
     /// Below this, text is written with no more than a comparison per step.
     static var estimateAfter: Int { 1 << 15 }
+    /// A string longer than this is measured with its escapes before it is written: the scan
+    /// costs a fraction of writing it, and only strings this long can carry the text far
+    /// past the limit in one step.
+    static var measureStringsOver: Int { 1 << 16 }
 
     let style: Style
     let out: ByteWriter
@@ -282,8 +293,11 @@ struct NestedWriter<Style: WriterStyle> {
                 return try style.cannotEnter(isMap: false, tooDeep: tooDeep, out)
             }
             frames.append(Frame(kind: .substitute, items: [replacement], entries: []))
-        case .string(let s) where s.utf8.count > limit - out.count:
+        case .string(let s) where s.utf8.count > limit - out.count
+            || (s.utf8.count > NestedWriter.measureStringsOver && ByteWriter.quotedLength(s) > limit - out.count):
             // One long string alone passes the limit: not copied, or only the start that shows.
+            // Its escapes count: a string of quotes and backslashes doubles as text (one that
+            // quoted itself in a loop grew so, and wrote gigabytes before the limit was seen).
             // A few bytes more than fit, so a character cut at the end of that start (which
             // decodes as U+FFFD) lies past the limit, where the clip drops it.
             if clips {
@@ -459,6 +473,32 @@ final class ByteWriter {
         byte(UInt8(ascii: "\""))
         escaped(s)
         byte(UInt8(ascii: "\""))
+    }
+
+    /// The length of `quoted(s)`, found without writing it.
+    static func quotedLength(_ s: String) -> Int {
+        var s = s
+        return s.withUTF8 { buf in
+            guard let p = buf.baseAddress else { return 2 }
+            let n = buf.count
+            var length = n + 2
+            var i = 0
+            while i < n {
+                if n - i >= 8 && !hasQuoteBackslashOrControl(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                let c = p[i]
+                if c < 0x20 {
+                    // \n \r \t \b \f take two bytes, the other controls six (\u00XX).
+                    length += c == 0x0A || c == 0x0D || c == 0x09 || c == 0x08 || c == 0x0C ? 1 : 5
+                } else if c == 0x22 || c == 0x5C {
+                    length += 1
+                }
+                i += 1
+            }
+            return length
+        }
     }
 
     /// `s` with JSON escapes, without the quotes (a secret's part inside a JSON string).
