@@ -14,6 +14,9 @@
 //                          to the script's folder)
 //   # mock-token: SPEC     start the mock with `--token SPEC` (e.g. `ro:repository`) instead of
 //                          the all-scopes `mock-token`; BITBUCKET_TOKEN is the part before `:`
+//   # not under sanitizers: WHY   skipped, with a message, when BBS_SANITIZER is set (by
+//                          scripts/sanitize): e.g. a thread count, which ThreadSanitizer's own
+//                          background thread changes
 
 import BBSTestSupport
 import Foundation
@@ -53,6 +56,8 @@ struct Expectations {
     /// nil: no mock; otherwise the extra bbs-mock arguments.
     var mock: [String]?
     var mockToken: String?
+    /// Why the case cannot run under a sanitizer, if it cannot.
+    var notUnderSanitizers: String?
 
     init(source: String) {
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -67,6 +72,7 @@ struct Expectations {
                 env[String(rest[..<eq])] = String(rest[rest.index(after: eq)...])
             }
             else if let rest = comment.dropPrefix("stdin: ") { stdin.append(String(rest)) }
+            else if let rest = comment.dropPrefix("not under sanitizers: ") { notUnderSanitizers = String(rest) }
             else if comment == "mock:" { mock = mock ?? [] }
             else if let rest = comment.dropPrefix("mock: ") { mock = (mock ?? []) + rest.split(separator: " ").map(String.init) }
             else if let rest = comment.dropPrefix("mock-token: ") {
@@ -125,6 +131,10 @@ struct GoldenTests {
         let url = Golden.root.appendingPathComponent(golden.path)
         let source = try String(contentsOf: url, encoding: .utf8)
         let expect = Expectations(source: source)
+        if let why = expect.notUnderSanitizers, let sanitizer = ProcessInfo.processInfo.environment["BBS_SANITIZER"] {
+            print("golden \(golden.path): skipped under the \(sanitizer) sanitizer: \(why)")
+            return
+        }
         var env = expect.env
         var server: MockServer?
         if let mockArgs = expect.mock {

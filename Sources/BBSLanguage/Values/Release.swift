@@ -20,13 +20,10 @@ enum ValueRelease {
 
     /// Empties `items`, taking apart every uniquely owned list or map below it iteratively.
     static func dismantle(_ items: inout [Value]) {
-        var pending: [Value] = []
-        swap(&pending, &items)
-        // The popped value goes straight into `takeChildren` (no binding keeps a second
-        // reference), so a container held only here is seen as uniquely owned.
-        while !pending.isEmpty {
-            takeChildren(pending.removeLast(), into: &pending)
-        }
+        var work = WorkList()
+        work.collect(items)
+        items.removeAll()
+        work.run()
     }
 
     @inline(__always)
@@ -41,35 +38,56 @@ enum ValueRelease {
     }
 
     static func dismantle(_ entries: inout OrderedMap) {
-        var pending: [Value] = []
-        for e in entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
-        // The popped value goes straight into `takeChildren` (no binding keeps a second
-        // reference), so a container held only here is seen as uniquely owned.
-        while !pending.isEmpty {
-            takeChildren(pending.removeLast(), into: &pending)
-        }
+        var work = WorkList()
+        for e in entries.takeElements() { work.collect(e.value) }
+        work.run()
     }
 
-    /// Only lists and maps can hold a tree: everything else is released as it is.
-    @inline(__always)
-    private static func isContainer(_ v: Value) -> Bool {
-        switch v {
-        case .list, .map: return true
-        default: return false
-        }
-    }
+    /// The lists and maps still to take apart. Whether one is uniquely owned is asked of
+    /// the work list's own element, in place: a value moved into a local first may be
+    /// copied there instead (unoptimised and sanitizer builds do), and a second reference
+    /// makes every container look shared, so each would be freed by recursion after all.
+    private struct WorkList {
+        var lists: [ListRef] = []
+        var maps: [MapRef] = []
 
-    private static func takeChildren(_ value: consuming Value, into pending: inout [Value]) {
-        switch consume value {
-        case .list(var list):
-            guard isKnownUniquelyReferenced(&list), !list.items.isEmpty else { return }
-            pending.append(contentsOf: list.items)
-            list.items.removeAll()
-        case .map(var map):
-            guard isKnownUniquelyReferenced(&map), !map.entries.isEmpty else { return }
-            for e in map.entries.takeElements() where isContainer(e.value) { pending.append(e.value) }
-        default:
-            return
+        mutating func collect(_ values: [Value]) {
+            for v in values { collect(v) }
+        }
+
+        mutating func collect(_ v: Value) {
+            switch v {
+            case .list(let l): lists.append(l)
+            case .map(let m): maps.append(m)
+            default: break
+            }
+        }
+
+        /// Takes apart each container that only the work list holds: its children join the
+        /// list before it is freed, so it is freed empty. Any other is merely released.
+        mutating func run() {
+            while true {
+                if let last = lists.indices.last {
+                    if isKnownUniquelyReferenced(&lists[last]) {
+                        var items: [Value] = []
+                        swap(&items, &lists[last].items)
+                        lists.removeLast()
+                        collect(items)
+                    } else {
+                        lists.removeLast()
+                    }
+                } else if let last = maps.indices.last {
+                    if isKnownUniquelyReferenced(&maps[last]) {
+                        let entries = maps[last].entries.takeElements()
+                        maps.removeLast()
+                        for e in entries { collect(e.value) }
+                    } else {
+                        maps.removeLast()
+                    }
+                } else {
+                    return
+                }
+            }
         }
     }
 }
