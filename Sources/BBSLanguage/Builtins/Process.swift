@@ -62,8 +62,11 @@ enum ProcessBuiltins {
 
         let drained = DispatchGroup()
         let out = Collected(), err = Collected()
-        out.drain(outPipe.fileHandleForReading, drained)
-        err.drain(errPipe.fileHandleForReading, drained)
+        // A program that writes without end (`yes`) must not take all memory: past the one
+        // text limit, it is stopped and run() fails.
+        let stop: @Sendable () -> Void = { if process.isRunning { process.terminate() } }
+        out.drain(outPipe.fileHandleForReading, limit: Printer.maxTextBytes, overflow: stop, drained)
+        err.drain(errPipe.fileHandleForReading, limit: Printer.maxTextBytes, overflow: stop, drained)
         if let inPipe, let input { feed(input, to: inPipe.fileHandleForWriting) }
 
         var interrupted = false
@@ -77,6 +80,9 @@ enum ProcessBuiltins {
             drained.wait()
         }
         if interrupted || Interpreter.interruptFlag.isSet { throw ScriptError.interrupted }
+        if out.overflowed || err.overflowed {
+            throw ScriptError.runtime(.process, "run: '\(argv[0])' wrote more than \(Printer.maxTextBytes >> 20) MiB to \(out.overflowed ? "stdout" : "stderr") and was stopped (send output that big to a file, e.g. run([\"sh\", \"-c\", \"... > out.txt\"]))")
+        }
 
         // Like a shell: death by signal N reads as status 128 + N.
         let status = process.terminationReason == .uncaughtSignal
@@ -207,11 +213,27 @@ enum ProcessBuiltins {
 /// Bytes read from one pipe on a background thread; read only after the group is done.
 private final class Collected: @unchecked Sendable {
     var data = Data()
+    /// Set when the program wrote more than the limit; what came after was not read.
+    var overflowed = false
 
-    func drain(_ handle: FileHandle, _ group: DispatchGroup) {
+    /// Reads `handle` to its end, or until more than `limit` bytes came, then calls
+    /// `overflow` (which stops the program) and stops reading.
+    func drain(_ handle: FileHandle, limit: Int, overflow: @escaping @Sendable () -> Void, _ group: DispatchGroup) {
         group.enter()
         let thread = Thread {
-            self.data = handle.readDataToEndOfFile()
+            let fd = handle.fileDescriptor
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                if self.data.count + n > limit {
+                    self.overflowed = true
+                    overflow()
+                    break
+                }
+                self.data.append(contentsOf: chunk[0..<n])
+            }
             // Foundation does not close a pipe's read end by itself: without this, every
             // `run` kept two descriptors open until the process ran out of them.
             try? handle.close()

@@ -79,12 +79,19 @@ enum StringMethods {
         t.define("count", 1...1) { s, args, _ throws(ScriptError) in
             let sub = try args.string(0, "text")
             if sub.isEmpty { throw ScriptError.value("string.count: text must not be empty") }
-            return .int(s.ranges(of: sub).count)
+            return .int(occurrences(of: sub, in: s))
         }
         t.define("replace", 2...2) { s, args, _ throws(ScriptError) in
             let old = try args.string(0, "old")
             let new = try args.string(1, "new")
             if old.isEmpty { throw ScriptError.value("string.replace: the text to replace must not be empty") }
+            let growth = new.utf8.count - old.utf8.count
+            // Counted only when even the most matches could pass the limit, and only as far
+            // as the limit.
+            if growth > 0 && s.utf8.count + s.utf8.count / old.utf8.count * growth > maxBuiltBytes {
+                let most = (maxBuiltBytes - s.utf8.count) / growth + 1
+                try checkBuiltSize(growth, times: occurrences(of: old, in: s, upTo: most), plus: s.utf8.count, args.callee)
+            }
             return .string(s.replacing(old, with: new))
         }
 
@@ -109,6 +116,18 @@ enum StringMethods {
         }
 
         interp.stringMethods = t.methods
+    }
+
+    /// How often `sub` occurs in `s` without overlapping, counting no further than `limit`:
+    /// one match at a time (`ranges(of:)` would build an array of every match, 32 bytes each).
+    static func occurrences(of sub: String, in s: String, upTo limit: Int = .max) -> Int {
+        var found = 0
+        var rest = s[...]
+        while found < limit, let r = rest.firstRange(of: sub) {
+            found += 1
+            rest = rest[r.upperBound...]
+        }
+        return found
     }
 
     /// Bigger strings than this are almost certainly a mistake (a huge repeat or pad count).

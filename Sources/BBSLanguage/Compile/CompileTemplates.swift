@@ -69,6 +69,8 @@ struct TemplateText {
     static func plain(_ t0: TemplateText, _ v1: Value, _ t1: TemplateText) -> String? {
         guard let n1 = plainLength(v1) else { return nil }
         let total = t0.bytes.count + n1 + t1.bytes.count
+        // Past the limit, the general path reports it.
+        if total > Printer.maxTextBytes { return nil }
         return String(unsafeUninitializedCapacity: total) { buf in
             let p = buf.baseAddress!
             var at = copy(t0.bytes, to: p)
@@ -83,6 +85,7 @@ struct TemplateText {
     static func plain(_ t0: TemplateText, _ v1: Value, _ t1: TemplateText, _ v2: Value, _ t2: TemplateText) -> String? {
         guard let n1 = plainLength(v1), let n2 = plainLength(v2) else { return nil }
         let total = t0.bytes.count + n1 + t1.bytes.count + n2 + t2.bytes.count
+        if total > Printer.maxTextBytes { return nil }
         return String(unsafeUninitializedCapacity: total) { buf in
             let p = buf.baseAddress!
             var at = copy(t0.bytes, to: p)
@@ -103,6 +106,7 @@ struct TemplateText {
             guard let n = plainLength(v) else { return nil }
             total += n
         }
+        if total > Printer.maxTextBytes { return nil }
         return String(unsafeUninitializedCapacity: total) { buf in
             let p = buf.baseAddress!
             var at = copy(runs[0].bytes, to: p)
@@ -189,7 +193,12 @@ struct TemplateAssembly {
         var next = 0
         for part in parts {
             if let t = part.text {
-                if secret != nil { secret!.append(t) } else { out += t }
+                if secret != nil {
+                    try secret!.append(t)
+                } else {
+                    try Printer.checkTextBytes(out.utf8.count + t.utf8.count, "string interpolation")
+                    out += t
+                }
             } else if part.code != nil {
                 let v = values[next]
                 next += 1
@@ -198,6 +207,7 @@ struct TemplateAssembly {
                     nilOffset = out.utf8.count
                 }
                 if case .string(let s) = v, secret == nil {
+                    try Printer.checkTextBytes(out.utf8.count + s.utf8.count, "string interpolation")
                     out += s
                 } else if secret != nil {
                     try secret!.append(v)
@@ -209,6 +219,7 @@ struct TemplateAssembly {
                     default: shown = .string(Printer.display(v))
                     }
                     if case .string(let s) = shown {
+                        try Printer.checkTextBytes(out.utf8.count + s.utf8.count, "string interpolation")
                         out += s
                     } else {
                         secret = SecretTextBuilder(out)

@@ -204,7 +204,9 @@ public enum Operators {
             let (r, o) = x.addingReportingOverflow(y)
             if o { throw overflow(x, "+", y) }
             return .int(r)
-        case let (.string(x), .string(y)): return .string(x + y)
+        case let (.string(x), .string(y)):
+            if x.utf8.count + y.utf8.count > Printer.maxTextBytes { throw tooLongToAdd(x, y) }
+            return .string(x + y)
         case let (.list(x), .list(y)):
             // Doubling a list in a loop reaches any size quickly: fail before allocating it.
             if x.items.count + y.items.count > Operators.maxListCount {
@@ -220,6 +222,11 @@ public enum Operators {
         default:
             throw ScriptError.type("cannot add \(a.typeName) and \(b.typeName)")
         }
+    }
+
+    /// `+` or `+=` of two strings whose sum passes the one text limit (Printer.maxTextBytes).
+    static func tooLongToAdd(_ x: String, _ y: String) -> ScriptError {
+        ScriptError.value("cannot add strings of \(x.utf8.count) and \(y.utf8.count) bytes: the text would be larger than \(Printer.maxTextBytes >> 20) MiB")
     }
 
     public static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {

@@ -167,7 +167,7 @@ public final class SecretValue: HostObject {
     static func concatenation(_ pieces: [Value], separator: String = "", for callee: String) throws(ScriptError) -> Value {
         var builder = SecretTextBuilder(for: callee)
         for (i, piece) in pieces.enumerated() {
-            if i > 0 { builder.append(separator) }
+            if i > 0 { try builder.append(separator) }
             try builder.append(piece)
         }
         return builder.value
@@ -184,26 +184,43 @@ struct SecretTextBuilder {
 
     init(_ start: String = "", for callee: String = "string interpolation") {
         plain = start
+        bytes = start.utf8.count
         self.callee = callee
     }
 
-    mutating func append(_ text: String) { plain += text }
+    /// The bytes of every part so far: the whole text, as for plain text, is at most
+    /// Printer.maxTextBytes.
+    private var bytes = 0
+
+    mutating func append(_ text: String) throws(ScriptError) {
+        try count(text.utf8.count)
+        plain += text
+    }
 
     mutating func append(_ v: Value) throws(ScriptError) {
         switch v {
-        case .string(let s): plain += s
+        case .string(let s): try append(s)
         case .object(let o as SecretValue):
+            for part in o.parts {
+                switch part {
+                case .plain(let s), .secret(let s, _): try count(s.utf8.count)
+                }
+            }
             if !plain.isEmpty { parts.append(.plain(plain)) }
             plain = ""
             parts += o.parts
             hasSecret = true
         case .list, .map:
             let shown = try Printer.displayKeepingSecrets(v, for: callee)
-            if case .string(let s) = shown { plain += s } else { try append(shown) }
             // Many collections, each within the limit, must not add up past it either.
-            if plain.utf8.count > Printer.maxTextBytes { throw Printer.tooLarge(callee) }
-        default: plain += Printer.display(v)
+            if case .string(let s) = shown { try append(s) } else { try append(shown) }
+        default: try append(Printer.display(v))
         }
+    }
+
+    private mutating func count(_ more: Int) throws(ScriptError) {
+        bytes += more
+        try Printer.checkTextBytes(bytes, callee)
     }
 
     var value: Value {
