@@ -7,8 +7,10 @@ enum Iteration {
         case .list(let l): return ListIterator(list: l, pairs: pairs)
         case .map(let m): return MapIterator(map: m, keys: m.entries.keys, pairs: pairs)
         case .string(let s):
-            if pairs { return ListIterator(list: ListRef(s.map { .string(String($0)) }), pairs: true) }
-            return StringIterator(iterator: s.makeIterator())
+            // Character by character, never a list of them all (a 50 MB string made one of
+            // 1.2 GB; found by the evaluator fuzz).
+            let characters = StringIterator(iterator: s.makeIterator())
+            return pairs ? EnumeratingIterator(base: characters) : characters
         case .object(let o):
             if let it = try o.makeIterator(interpreter) {
                 if pairs { return EnumeratingIterator(base: it) }
