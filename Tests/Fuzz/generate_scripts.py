@@ -158,15 +158,32 @@ class Generator:
         return head + body
 
 
+# A script still running at the timeout after printing this much is busy, not hung: printing
+# a 100 MB string forty times takes longer than the timeout, and is what the script says.
+FLOOD_BYTES = 1 << 28
+
+
+def tail(f, n=4000):
+    f.seek(0, os.SEEK_END)
+    f.seek(max(0, f.tell() - n))
+    return f.read()
+
+
 def run_one(bbs, path, timeout):
+    """(status, stdout tail, stderr tail): status None for a hang, "flood" for a script that
+    was still printing (more than FLOOD_BYTES) when it timed out."""
     # Address space, not RSS (Linux does not enforce RSS limits): the interpreter thread
     # reserves a 1 GiB stack, so the cap leaves room for that.
     command = ["prlimit", "--as=6442450944", "--cpu=30", "--", bbs, path]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-        return done.returncode, done.stdout, done.stderr
-    except subprocess.TimeoutExpired as e:
-        return None, e.stdout or b"", e.stderr or b""
+    # Output goes to files, not memory: a generated script can print gigabytes.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            done = subprocess.run(command, stdout=out, stderr=err, timeout=timeout, stdin=subprocess.DEVNULL)
+            status = done.returncode
+        except subprocess.TimeoutExpired:
+            out.seek(0, os.SEEK_END)
+            status = "flood" if out.tell() > FLOOD_BYTES else None
+        return status, tail(out), tail(err)
 
 
 def main():
@@ -191,7 +208,7 @@ def main():
             status, out, err = run_one(args.bbs, path, args.timeout)
             runs += 1
             codes[status] = codes.get(status, 0) + 1
-            if status is None or status < 0 or status not in (0, 1, 2, 3, 4, 5):
+            if status is None or (status != "flood" and status not in (0, 1, 2, 3, 4, 5)):
                 findings += 1
                 what = "hang" if status is None else f"exit {status}"
                 name = os.path.join(args.findings, f"evaluator-{args.seed}-{runs}.bbs")
