@@ -480,23 +480,8 @@ final class ByteWriter {
         var s = s
         return s.withUTF8 { buf in
             guard let p = buf.baseAddress else { return 2 }
-            let n = buf.count
-            var length = n + 2
-            var i = 0
-            while i < n {
-                if n - i >= 8 && !hasQuoteBackslashOrControl(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let c = p[i]
-                if c < 0x20 {
-                    // \n \r \t \b \f take two bytes, the other controls six (\u00XX).
-                    length += c == 0x0A || c == 0x0D || c == 0x09 || c == 0x08 || c == 0x0C ? 1 : 5
-                } else if c == 0x22 || c == 0x5C {
-                    length += 1
-                }
-                i += 1
-            }
+            var length = buf.count + 2
+            forEachEscape(p, buf.count) { i in length += escapedWidth(p[i]) - 1 }
             return length
         }
     }
@@ -506,25 +491,37 @@ final class ByteWriter {
         var s = s
         s.withUTF8 { buf in
             guard let p = buf.baseAddress else { return }
-            let n = buf.count
             var run = 0
-            var i = 0
-            while i < n {
-                if n - i >= 8 && !hasQuoteBackslashOrControl(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let c = p[i]
-                if c >= 0x20 && c != 0x22 && c != 0x5C {
-                    i += 1
-                    continue
-                }
+            ByteWriter.forEachEscape(p, buf.count) { i in
                 append(p + run, count: i - run)
-                escape(c)
-                i += 1
-                run = i
+                escape(p[i])
+                run = i + 1
             }
-            append(p + run, count: n - run)
+            append(p + run, count: buf.count - run)
+        }
+    }
+
+    /// Calls `body` with the index of each of the `n` bytes at `p` that JSON escapes (`"`,
+    /// `\` and controls), in order, skipping plain text eight bytes at a time.
+    @inline(__always)
+    private static func forEachEscape(_ p: UnsafePointer<UInt8>, _ n: Int, _ body: (Int) -> Void) {
+        var i = 0
+        while i < n {
+            if n - i >= 8 && !hasQuoteBackslashOrControl(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let c = p[i]
+            if c < 0x20 || c == 0x22 || c == 0x5C { body(i) }
+            i += 1
+        }
+    }
+
+    /// The bytes `escape(c)` writes: \n \r \t \b \f \" \\ take two, other controls six (\u00XX).
+    private static func escapedWidth(_ c: UInt8) -> Int {
+        switch c {
+        case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 2
+        default: return 6
         }
     }
 
