@@ -130,8 +130,9 @@ enum StringMethods {
         return found
     }
 
-    /// Bigger strings than this are almost certainly a mistake (a huge repeat or pad count).
-    static let maxBuiltBytes = 1 << 28
+    /// Bigger strings than this are almost certainly a mistake (a huge repeat or pad count):
+    /// the one limit on the text of a value.
+    static let maxBuiltBytes = Printer.maxTextBytes
 
     /// Refuses, before allocating anything, a result of `unitBytes * times` bytes over the limit.
     static func checkBuiltSize(_ unitBytes: Int, times: Int, plus extra: Int = 0, _ callee: String) throws(ScriptError) {

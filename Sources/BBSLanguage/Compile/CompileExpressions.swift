@@ -287,9 +287,7 @@ extension Compiler {
                 }
             }
             if case .string(let tail) = rhs, case .string(let head) = cell.pointee {
-                if head.utf8.count + tail.utf8.count > Printer.maxTextBytes {
-                    throw Operators.tooLongToAdd(head, tail).located(loc, in: file)
-                }
+                do throws(ScriptError) { try Operators.checkSum(head, tail) } catch { throw error.located(loc, in: file) }
                 // Moved out, not copied: unless the text is also held elsewhere (then `+=`
                 // copies it, as a value must), the append grows its buffer in place.
                 // Nothing between move and initialize throws.

@@ -191,14 +191,13 @@ struct TemplateAssembly {
         var nilPart: Expr?
         var nilOffset = 0
         var next = 0
+        func appendPlain(_ s: String) throws(ScriptError) {
+            try Printer.checkTextBytes(out.utf8.count + s.utf8.count, "string interpolation")
+            out += s
+        }
         for part in parts {
             if let t = part.text {
-                if secret != nil {
-                    try secret!.append(t)
-                } else {
-                    try Printer.checkTextBytes(out.utf8.count + t.utf8.count, "string interpolation")
-                    out += t
-                }
+                if secret != nil { try secret!.append(t) } else { try appendPlain(t) }
             } else if part.code != nil {
                 let v = values[next]
                 next += 1
@@ -207,8 +206,7 @@ struct TemplateAssembly {
                     nilOffset = out.utf8.count
                 }
                 if case .string(let s) = v, secret == nil {
-                    try Printer.checkTextBytes(out.utf8.count + s.utf8.count, "string interpolation")
-                    out += s
+                    try appendPlain(s)
                 } else if secret != nil {
                     try secret!.append(v)
                 } else {
@@ -219,8 +217,7 @@ struct TemplateAssembly {
                     default: shown = .string(Printer.display(v))
                     }
                     if case .string(let s) = shown {
-                        try Printer.checkTextBytes(out.utf8.count + s.utf8.count, "string interpolation")
-                        out += s
+                        try appendPlain(s)
                     } else {
                         secret = SecretTextBuilder(out)
                         try secret!.append(shown)

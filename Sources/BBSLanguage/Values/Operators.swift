@@ -205,7 +205,7 @@ public enum Operators {
             if o { throw overflow(x, "+", y) }
             return .int(r)
         case let (.string(x), .string(y)):
-            if x.utf8.count + y.utf8.count > Printer.maxTextBytes { throw tooLongToAdd(x, y) }
+            try checkSum(x, y)
             return .string(x + y)
         case let (.list(x), .list(y)):
             // Doubling a list in a loop reaches any size quickly: fail before allocating it.
@@ -224,9 +224,13 @@ public enum Operators {
         }
     }
 
-    /// `+` or `+=` of two strings whose sum passes the one text limit (Printer.maxTextBytes).
-    static func tooLongToAdd(_ x: String, _ y: String) -> ScriptError {
-        ScriptError.value("cannot add strings of \(x.utf8.count) and \(y.utf8.count) bytes: the text would be larger than \(Printer.maxTextBytes >> 20) MiB")
+    /// Refuses `+` or `+=` of two strings whose sum would pass the one text limit
+    /// (Printer.maxTextBytes), before the sum is built.
+    @inline(__always)
+    static func checkSum(_ x: String, _ y: String) throws(ScriptError) {
+        if x.utf8.count + y.utf8.count > Printer.maxTextBytes {
+            throw ScriptError.value("cannot add strings of \(x.utf8.count) and \(y.utf8.count) bytes: the text would be larger than \(Printer.maxTextBytes >> 20) MiB")
+        }
     }
 
     public static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) throws(ScriptError) -> Value {
